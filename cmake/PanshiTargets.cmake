@@ -15,6 +15,11 @@ if(PANSHI_SANITIZE)
 		-fno-omit-frame-pointer)
 	add_link_options(-fsanitize=address,undefined)
 endif()
+if(PANSHI_FUZZ)
+	# Instrument all library code for coverage; only fuzz targets link
+	# libFuzzer's main (fuzz/CMakeLists.txt).
+	add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
 
 # ps_module(NAME DEPS lib...): static library ps_NAME from src/NAME/*.c.
 function(ps_module name)
