@@ -49,6 +49,20 @@ struct ps_log_ratelimit {
 void ps_log_rl(struct ps_log_ratelimit *rl, enum ps_log_level lvl,
 	       const char *subsys, const char *fmt, ...) PS_PRINTF(4, 5);
 
+/*
+ * Details of the implementation (log.c): a line is formatted on the stack
+ * and written with one fwrite + fflush under a mutex, so lines from
+ * different threads never interleave. Control bytes in the message (a
+ * newline in a file name, say) are written as \n, \r or \xNN so input
+ * cannot forge log lines; a message longer than about 2 KiB is cut and ends
+ * with "...". The rate-limit buckets are updated under the same mutex, so a
+ * static bucket may be shared by threads. burst 0 counts as 1;
+ * interval_ms 0 disables the limit.
+ */
+
+/* Test hook: the monotonic millisecond clock used by rate limits (NULL = real). */
+void ps_log_clock_set(uint64_t (*now_ms)(void));
+
 /* Rate-limited log from a call site: a static bucket per site. */
 #define PS_LOG_RATELIMITED(lvl, subsys, interval_ms, burst, ...)             \
 	do {                                                                 \
