@@ -221,6 +221,15 @@ static void test_bad_spec(void **state)
 	assert_non_null(strstr(d.msg, "not a database"));
 	unlink(path);
 
+	/* Nothing listens on port 1; the password must not be echoed. */
+	assert_int_equal(ps_store_open("postgresql://u:s3cr3tpw@127.0.0.1:1/x",
+				       NULL, &st, &d), PS_EDB);
+	assert_non_null(strstr(d.msg, "cannot connect to PostgreSQL"));
+	assert_null(strstr(d.msg, "s3cr3tpw"));
+	assert_int_equal(ps_store_open("host=127.0.0.1 port=1 dbname=x "
+				       "password=s3cr3tpw", NULL, &st, &d),
+			 PS_EDB);
+	assert_null(strstr(d.msg, "s3cr3tpw"));
 	assert_null(st);
 }
 
