@@ -61,15 +61,45 @@ int ps_conf_init(struct ps_conf *c, const struct ps_conf_section *const *secs,
 		 size_t n_secs, struct ps_diag *d) PS_MUST_USE;
 /*
  * Read YAML from a file or memory over the current values. On any error
- * (PS_EIO, PS_EPROTO for YAML syntax, PS_EINVAL for unknown keys, wrong types
- * or out-of-range values, PS_ENOMEM) `d` names "file:line: ..." and `c`
- * keeps the values it had before the call.
+ * (PS_ENOENT for a missing file, PS_EIO, PS_ELIMIT for a file over 16 MiB,
+ * PS_EPROTO for YAML syntax with "file:line:column", PS_EINVAL for unknown
+ * sections or keys, duplicates, wrong types or out-of-range values,
+ * PS_ENOMEM) `d` names "file:line: ..." and `c` keeps the values it had
+ * before the call. An empty file, or one with only comments, is valid.
+ * Settings structs stay at the same address across loads. Not thread-safe.
  */
 int ps_conf_load_file(struct ps_conf *c, const char *path, struct ps_diag *d) PS_MUST_USE;
 int ps_conf_load_mem(struct ps_conf *c, const char *name, const char *text,
 		     size_t len, struct ps_diag *d) PS_MUST_USE;
-/* The settings struct of section `name`, borrowed; NULL if not registered. */
+/*
+ * The settings struct of section `name`, borrowed; NULL if not registered.
+ * The address is stable for the life of `c`; loads update it in place.
+ */
 void *ps_conf_section_get(const struct ps_conf *c, const char *name);
+/*
+ * The item named "section.key", or NULL. When found, *sec and *item (each
+ * may be NULL) receive its indexes into c->secs and that section's items.
+ */
+const struct ps_conf_item *ps_conf_item_find(const struct ps_conf *c,
+					     const char *dotted, size_t *sec,
+					     size_t *item);
+/*
+ * Format the current value of "section.key" as it would be written in the
+ * YAML file, without quotes (sizes and durations with their largest exact
+ * suffix: "64M", "5m"). Returns PS_OK, PS_ENOENT for an unknown name, or
+ * PS_ELIMIT when `out` was too small (it then holds a truncated string).
+ */
+int ps_conf_get_text(const struct ps_conf *c, const char *dotted, char *out,
+		     size_t outlen) PS_MUST_USE;
+/*
+ * Set "section.key" from text, with the same parsing and checks as a file
+ * (`d` reads "'store.x' must be ..."). On error `c` is unchanged. Returns
+ * PS_OK, PS_ENOENT, PS_EINVAL or PS_ENOMEM.
+ */
+int ps_conf_set_text(struct ps_conf *c, const char *dotted, const char *value,
+		     struct ps_diag *d) PS_MUST_USE;
+/* Whether "section.key" has been set by a file or ps_conf_set_text(). */
+bool ps_conf_is_set(const struct ps_conf *c, const char *dotted);
 /*
  * Write the configuration as annotated YAML: every item with its doc,
  * bounds and default as comments; `defaults_only` writes the defaults
@@ -78,5 +108,24 @@ void *ps_conf_section_get(const struct ps_conf *c, const char *name);
 int ps_conf_dump(const struct ps_conf *c, FILE *out, bool defaults_only) PS_MUST_USE;
 /* Free everything `c` owns; safe on a zeroed or failed-init struct. */
 void ps_conf_release(struct ps_conf *c);
+
+/* Languages of the "general.lang" setting, in the order of its choices. */
+enum ps_core_lang {
+	PS_CORE_LANG_ZH_CN, /* "zh-CN", the default */
+	PS_CORE_LANG_EN,    /* "en" */
+};
+
+/*
+ * The core module's own section, "general" (conf_core.c). Strings are owned
+ * by the ps_conf that holds the struct and are never NULL.
+ */
+struct ps_core_settings {
+	int log_level;    /* enum ps_log_level: error, warn, notice, info, debug */
+	int lang;         /* enum ps_core_lang */
+	char *policy_dir; /* directory of the policy YAML files, "policy" */
+	char *data_dir;   /* database and generated files, default "var" */
+};
+
+extern const struct ps_conf_section ps_core_conf_section;
 
 #endif
