@@ -43,3 +43,47 @@ PS_MSG(PS_MSG_HELP_HINT, "run '%s help' for a list of commands",
 PS_MSG(PS_MSG_ERR_CANNOT_OPEN, "cannot open '%s': %s", "无法打开“%s”：%s")
 PS_MSG(PS_MSG_ERR_BAD_LANG, "unknown language '%s' in PANSHI_LANG, using zh-CN",
        "PANSHI_LANG 中的语言“%s”无法识别，使用 zh-CN")
+PS_MSG(PS_MSG_CLI_USAGE_MAIN,
+       "usage: panshi [--db PATH|URL] [--config FILE] [--policy-dir DIR] [--lang zh-CN|en]\n"
+       "              [--format table|json|csv] [--quiet] <command> [<verb>] [<args>]",
+       "用法：panshi [--db 路径|URL] [--config 文件] [--policy-dir 目录] [--lang zh-CN|en]\n"
+       "             [--format table|json|csv] [--quiet] <命令> [<动作>] [<参数>]")
+PS_MSG(PS_MSG_CLI_COMMANDS, "Commands:", "命令：")
+PS_MSG(PS_MSG_CLI_GLOBAL_OPTIONS,
+       "The store is chosen by --db, else PANSHI_DB, else store.db in the configuration\n"
+       "(--config or PANSHI_CONFIG), else var/panshi.db. 'panshi help COMMAND' shows details.",
+       "存储由 --db 指定，其次为环境变量 PANSHI_DB，再次为配置文件（--config 或 PANSHI_CONFIG）\n"
+       "中的 store.db，默认 var/panshi.db。“panshi help 命令”显示详细说明。")
+/* command summaries */
+PS_MSG(PS_MSG_CMD_INIT, "create or upgrade the store, load the policy, print the status",
+       "创建或升级存储，载入策略，显示状态")
+PS_MSG(PS_MSG_CMD_STATUS, "show the state of the store and the policy", "显示存储与策略状态")
+PS_MSG(PS_MSG_CMD_CONFIG_CHECK, "validate configuration files", "校验配置文件")
+PS_MSG(PS_MSG_CMD_CONFIG_DUMP, "print the effective configuration as annotated YAML",
+       "以带注释的 YAML 输出当前生效配置")
+PS_MSG(PS_MSG_CMD_POLICY_SHOW, "show legal numbers with their source and status",
+       "显示法规取值及其出处与核实状态")
+PS_MSG(PS_MSG_CMD_POLICY_CHECK, "validate a policy directory", "校验策略目录")
+PS_MSG(PS_MSG_CMD_EVENT_LIST, "list stored events, newest first", "列出已存储事件（最新在前）")
+PS_MSG(PS_MSG_CMD_EVENT_IMPORT, "import EVE JSON lines into the store",
+       "将 EVE JSON 行导入存储")
+/* init and status */
+PS_MSG(PS_MSG_INIT_DONE, "initialised store '%s' (%s): schema version %d -> %d",
+       "已初始化存储“%s”（%s）：数据库结构版本 %d -> %d")
+PS_MSG(PS_MSG_DEPLOYMENT_ID, "Deployment id", "部署标识")
+PS_MSG(PS_MSG_INITIALISED_AT, "Initialised at", "初始化时间")
+PS_MSG(PS_MSG_POLICY_LOADED_AT, "Policy loaded at", "策略载入时间")
+PS_MSG(PS_MSG_POLICY_DIGEST, "Policy digest (SM3)", "策略摘要（SM3）")
+PS_MSG(PS_MSG_POLICY_STATE, "Policy state", "策略状态")
+PS_MSG(PS_MSG_POLICY_CURRENT, "loaded, files unchanged", "已载入，文件未变更")
+PS_MSG(PS_MSG_POLICY_CHANGED, "files changed since loaded; run 'panshi init'",
+       "载入后文件已变更，请运行“panshi init”")
+PS_MSG(PS_MSG_POLICY_NOT_LOADED, "not loaded; run 'panshi init'", "未载入，请运行“panshi init”")
+PS_MSG(PS_MSG_POLICY_INVALID, "invalid; run 'panshi policy check'",
+       "无效，请运行“panshi policy check”")
+PS_MSG(PS_MSG_BUILTIN_DEFAULTS, "(built-in defaults)", "（内置默认值）")
+PS_MSG(PS_MSG_POLICY_CHECK_OK,
+       "policy '%s' ok: %zu files, %zu documents, %zu values, %zu unverified",
+       "策略“%s”校验通过：%zu 个文件，%zu 份法规文件，%zu 项取值，%zu 项未核实")
+PS_MSG(PS_MSG_EVENT_IMPORTED, "imported %lld events, %lld bad lines\n",
+       "已导入 %lld 条事件，%lld 行有误\n")

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The table of panshi commands, in the order `panshi help` lists them.
+ * Later modules add their nouns here (unit, asset, intel, case, ...).
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "core/core.h"
+
+const struct ps_cli_cmd *const ps_cli_cmds[] = {
+	&ps_cmd_init,
+	&ps_cmd_status,
+	&ps_cmd_config_check,
+	&ps_cmd_config_dump,
+	&ps_cmd_policy_show,
+	&ps_cmd_policy_check,
+	&ps_cmd_event_list,
+	&ps_cmd_event_import,
+};
+
+const size_t ps_cli_n_cmds = PS_ARRAY_LEN(ps_cli_cmds);
+
+const struct ps_cli_cmd *ps_cli_cmd_lookup(const char *noun, const char *verb)
+{
+	for (size_t i = 0; i < ps_cli_n_cmds; i++) {
+		const struct ps_cli_cmd *c = ps_cli_cmds[i];
+
+		if (strcmp(c->noun, noun) != 0)
+			continue;
+		if ((c->verb == NULL && verb == NULL) ||
+		    (c->verb != NULL && verb != NULL && strcmp(c->verb, verb) == 0))
+			return c;
+	}
+	return NULL;
+}

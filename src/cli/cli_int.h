@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internals shared by the cli/ files: the command entries and EVE reading. */
+#ifndef PS_CLI_INT_H
+#define PS_CLI_INT_H
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "store/store.h"
+
+/* The entry for `noun verb` (verb NULL for one-word commands), or NULL. */
+const struct ps_cli_cmd *ps_cli_cmd_lookup(const char *noun, const char *verb);
+
+/* Redact the password of a PostgreSQL URL or conninfo into out. */
+void ps_cli_spec_redact(const char *spec, char *out, size_t outlen);
+
+/*
+ * Parse one EVE JSON line into `ev`. Strings in `ev` borrow from `*root`,
+ * which the caller releases with json_decref(). Requires "timestamp" (ISO
+ * 8601) and "event_type"; port and severity fields are range-checked.
+ * Returns PS_OK or PS_EPROTO/PS_EINVAL with the reason (field named) in `d`.
+ */
+int ps_cli_eve_parse(const char *line, size_t len, struct ps_event *ev,
+		     json_t **root, struct ps_diag *d);
+
+extern const struct ps_cli_cmd ps_cmd_init, ps_cmd_status;
+extern const struct ps_cli_cmd ps_cmd_config_check, ps_cmd_config_dump;
+extern const struct ps_cli_cmd ps_cmd_policy_show, ps_cmd_policy_check;
+extern const struct ps_cli_cmd ps_cmd_event_list, ps_cmd_event_import;
+
+#endif

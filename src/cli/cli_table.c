@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Tabular output for list commands: rows of strings printed as aligned
+ * columns, a JSON array of objects, or RFC 4180 CSV, so every `list` verb
+ * honours --format the same way.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "core/core.h"
+
+#define TABLE_MAX_CELLS (1u << 24)
+
+struct ps_table {
+	size_t ncols;
+	char **headers;
+	struct ps_vec cells; /* char *, row-major, ncols per row */
+};
+
+struct ps_table *ps_table_new(size_t ncols, const char *const *headers)
+{
+	struct ps_table *t = ps_calloc(PS_MEM_CLI, 1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->ncols = ncols;
+	ps_vec_init(&t->cells, PS_MEM_CLI, sizeof(char *), TABLE_MAX_CELLS);
+	t->headers = ps_calloc(PS_MEM_CLI, ncols, sizeof(char *));
+	if (t->headers == NULL)
+		goto fail;
+	for (size_t i = 0; i < ncols; i++) {
+		t->headers[i] = ps_strdup(PS_MEM_CLI, headers[i]);
+		if (t->headers[i] == NULL)
+			goto fail;
+	}
+	return t;
+fail:
+	ps_table_free(t);
+	return NULL;
+}
+
+void ps_table_free(struct ps_table *t)
+{
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < ps_vec_len(&t->cells); i++)
+		ps_free(*(char **)ps_vec_get(&t->cells, i));
+	ps_vec_release(&t->cells);
+	for (size_t i = 0; t->headers != NULL && i < t->ncols; i++)
+		ps_free(t->headers[i]);
+	ps_free(t->headers);
+	ps_free(t);
+}
+
+size_t ps_table_rows(const struct ps_table *t)
+{
+	return t->ncols ? ps_vec_len(&t->cells) / t->ncols : 0;
+}
+
+int ps_table_row(struct ps_table *t)
+{
+	int rc = ps_vec_reserve(&t->cells, ps_vec_len(&t->cells) + t->ncols);
+
+	if (rc != PS_OK)
+		return rc;
+	for (size_t i = 0; i < t->ncols; i++) {
+		char *empty = NULL;
+
+		rc = ps_vec_push(&t->cells, &empty);
+		if (rc != PS_OK)
+			return rc;
+	}
+	return PS_OK;
+}
+
+int ps_table_set(struct ps_table *t, size_t col, const char *val)
+{
+	size_t rows = ps_table_rows(t);
+	char **cell, *copy = NULL;
+
+	if (rows == 0 || col >= t->ncols)
+		return PS_EINVAL;
+	if (val != NULL && (copy = ps_strdup(PS_MEM_CLI, val)) == NULL)
+		return PS_ENOMEM;
+	cell = ps_vec_get(&t->cells, (rows - 1) * t->ncols + col);
+	ps_free(*cell);
+	*cell = copy;
+	return PS_OK;
+}
+
+int ps_table_addf(struct ps_table *t, size_t col, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return ps_table_set(t, col, buf);
+}
+
+int ps_table_add(struct ps_table *t, const char *const *cells)
+{
+	int rc = ps_table_row(t);
+
+	for (size_t i = 0; rc == PS_OK && i < t->ncols; i++)
+		rc = ps_table_set(t, i, cells[i]);
+	return rc;
+}
+
+/* Width of one code point: East Asian wide and fullwidth ranges take 2. */
+static unsigned cp_width(uint32_t cp)
+{
+	if (cp < 0x1100)
+		return 1;
+	if ((cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf && cp != 0x303f) ||
+	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+size_t ps_cli_text_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+
+	while (*p) {
+		uint32_t cp = *p;
+		int extra = 0;
+
+		if (cp >= 0xf0)
+			cp &= 0x07, extra = 3;
+		else if (cp >= 0xe0)
+			cp &= 0x0f, extra = 2;
+		else if (cp >= 0xc0)
+			cp &= 0x1f, extra = 1;
+		p++;
+		while (extra-- > 0 && (*p & 0xc0) == 0x80)
+			cp = (cp << 6) | (*p++ & 0x3f);
+		w += cp_width(cp);
+	}
+	return w;
+}
+
+static const char *cell_at(const struct ps_table *t, size_t row, size_t col)
+{
+	const char *s = *(char *const *)ps_vec_get((struct ps_vec *)&t->cells,
+						   row * t->ncols + col);
+	return s ? s : "";
+}
+
+const char *ps_table_cell(const struct ps_table *t, size_t row, size_t col)
+{
+	return cell_at(t, row, col);
+}
+
+static void pad(FILE *out, size_t n)
+{
+	while (n-- > 0)
+		fputc(' ', out);
+}
+
+static int print_text(const struct ps_table *t, FILE *out)
+{
+	size_t rows = ps_table_rows(t);
+	size_t *w = ps_calloc(PS_MEM_CLI, t->ncols ? t->ncols : 1, sizeof(*w));
+
+	if (w == NULL)
+		return PS_ENOMEM;
+	for (size_t c = 0; c < t->ncols; c++) {
+		w[c] = ps_cli_text_width(t->headers[c]);
+		for (size_t r = 0; r < rows; r++) {
+			size_t cw = ps_cli_text_width(cell_at(t, r, c));
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	}
+	for (size_t r = 0; r <= rows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *s = r == 0 ? t->headers[c] : cell_at(t, r - 1, c);
+			fputs(s, out);
+			if (c + 1 < t->ncols)
+				pad(out, w[c] - ps_cli_text_width(s) + 2);
+		}
+		fputc('\n', out);
+	}
+	ps_free(w);
+	return ferror(out) ? PS_EIO : PS_OK;
+}
+
+static void csv_field(FILE *out, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static int print_csv(const struct ps_table *t, FILE *out)
+{
+	size_t rows = ps_table_rows(t);
+
+	for (size_t r = 0; r <= rows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (c > 0)
+				fputc(',', out);
+			csv_field(out, r == 0 ? t->headers[c] : cell_at(t, r - 1, c));
+		}
+		fputs("\r\n", out);
+	}
+	return ferror(out) ? PS_EIO : PS_OK;
+}
+
+static int print_json(const struct ps_table *t, FILE *out)
+{
+	size_t rows = ps_table_rows(t);
+	json_t *arr = json_array();
+	int rc = PS_OK;
+
+	if (arr == NULL)
+		return PS_ENOMEM;
+	for (size_t r = 0; r < rows && rc == PS_OK; r++) {
+		json_t *obj = json_object();
+
+		if (obj == NULL || json_array_append_new(arr, obj) != 0) {
+			rc = PS_ENOMEM;
+			break;
+		}
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (json_object_set_new(obj, t->headers[c],
+						json_string(cell_at(t, r, c))) != 0) {
+				rc = PS_ENOMEM;
+				break;
+			}
+		}
+	}
+	if (rc == PS_OK && json_dumpf(arr, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+		rc = PS_EIO;
+	if (rc == PS_OK)
+		fputc('\n', out);
+	json_decref(arr);
+	return rc;
+}
+
+int ps_table_print(const struct ps_table *t, enum ps_out_format f, FILE *out)
+{
+	switch (f) {
+	case PS_OUT_JSON:
+		return print_json(t, out);
+	case PS_OUT_CSV:
+		return print_csv(t, out);
+	case PS_OUT_TABLE:
+	default:
+		return print_text(t, out);
+	}
+}

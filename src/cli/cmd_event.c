@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `panshi event list` and `panshi event import`: read events from the store
+ * with filters, and load EVE JSON lines (from Suricata or from Panshi's own
+ * output) into it in batched transactions.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "cli/cli_int.h"
+#include "core/core.h"
+#include "store/store.h"
+
+#define LINE_MAX_BYTES ((1u << 20) + 1)
+
+static const char *const event_cols[] = {
+	"timestamp", "event_type", "severity", "src_ip", "src_port",
+	"dest_ip", "dest_port", "proto", "app_proto", "sensor",
+};
+
+static int add_event_row(void *arg, const struct ps_event *ev)
+{
+	struct ps_table *t = arg;
+	char ts[PS_TIME_FMT_SIZE];
+	int rc;
+
+	if (ps_time_fmt_iso8601(ev->ts_us, PS_TZ_SHANGHAI, PS_TIME_FMT_US, ts,
+				sizeof(ts)) != PS_OK)
+		snprintf(ts, sizeof(ts), "%lld", (long long)ev->ts_us);
+	if ((rc = ps_table_row(t)) != PS_OK)
+		return rc;
+	rc = ps_table_set(t, 0, ts);
+	if (rc == PS_OK)
+		rc = ps_table_set(t, 1, ev->event_type);
+	if (rc == PS_OK && ev->severity > 0)
+		rc = ps_table_addf(t, 2, "%d", ev->severity);
+	if (rc == PS_OK)
+		rc = ps_table_set(t, 3, ev->src_ip);
+	if (rc == PS_OK && ev->src_ip != NULL)
+		rc = ps_table_addf(t, 4, "%d", ev->src_port);
+	if (rc == PS_OK)
+		rc = ps_table_set(t, 5, ev->dest_ip);
+	if (rc == PS_OK && ev->dest_ip != NULL)
+		rc = ps_table_addf(t, 6, "%d", ev->dest_port);
+	if (rc == PS_OK)
+		rc = ps_table_set(t, 7, ev->proto);
+	if (rc == PS_OK)
+		rc = ps_table_set(t, 8, ev->app_proto);
+	if (rc == PS_OK)
+		rc = ps_table_set(t, 9, ev->sensor);
+	return rc;
+}
+
+static int parse_time_opt(struct ps_cli *cli, const char *opt, const char *v,
+			  int64_t *out)
+{
+	if (ps_time_parse_iso8601(v, strlen(v), PS_TZ_SHANGHAI, out) != PS_OK) {
+		ps_cli_error(cli, "%s: '%s' is not a valid date or ISO-8601 time", opt, v);
+		return PS_EINVAL;
+	}
+	return PS_OK;
+}
+
+static int parse_count(struct ps_cli *cli, const char *opt, const char *v,
+		       int64_t *out)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < 0) {
+		ps_cli_error(cli, "%s: '%s' is not a non-negative number", opt, v);
+		return PS_EINVAL;
+	}
+	*out = n;
+	return PS_OK;
+}
+
+/* Parse list options into f; returns PS_OK or PS_EINVAL (message printed). */
+static int list_opts(struct ps_cli *cli, int argc, char **argv,
+		     struct ps_event_filter *f)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int rc = PS_OK;
+
+		if (v == NULL)
+			return PS_EINVAL;
+		if (strcmp(a, "--type") == 0)
+			f->event_type = v;
+		else if (strcmp(a, "--ip") == 0)
+			f->ip = v;
+		else if (strcmp(a, "--sensor") == 0)
+			f->sensor = v;
+		else if (strcmp(a, "--since") == 0)
+			rc = parse_time_opt(cli, a, v, &f->ts_from_us);
+		else if (strcmp(a, "--until") == 0)
+			rc = parse_time_opt(cli, a, v, &f->ts_to_us);
+		else if (strcmp(a, "--limit") == 0)
+			rc = parse_count(cli, a, v, &f->limit);
+		else if (strcmp(a, "--offset") == 0)
+			rc = parse_count(cli, a, v, &f->offset);
+		else if (strcmp(a, "--format") == 0)
+			rc = ps_cli_parse_format(cli, v);
+		else
+			return PS_EINVAL;
+		if (rc != PS_OK)
+			return rc;
+		i++;
+	}
+	return PS_OK;
+}
+
+static int event_list(struct ps_cli *cli, int argc, char **argv)
+{
+	struct ps_event_filter f = {.limit = 100, .order = PS_EVENT_ORDER_TS_DESC};
+	struct ps_table *t;
+	int rc;
+
+	if (list_opts(cli, argc, argv, &f) != PS_OK)
+		return ps_cli_usage(cli, &ps_cmd_event_list);
+	if (ps_cli_store_open(cli, false) != PS_OK)
+		return PS_CLI_FAIL;
+	t = ps_table_new(PS_ARRAY_LEN(event_cols), event_cols);
+	if (t == NULL)
+		return PS_CLI_FAIL;
+	rc = ps_store_event_query(cli->store, &f, add_event_row, t);
+	if (rc != PS_OK)
+		ps_cli_error(cli, "cannot list events: %s", ps_store_errmsg(cli->store));
+	else if ((rc = ps_table_print(t, cli->format, cli->out)) != PS_OK)
+		ps_cli_error(cli, "cannot write output: %s", ps_strerror(rc));
+	ps_table_free(t);
+	return rc == PS_OK ? PS_CLI_OK : PS_CLI_FAIL;
+}
+
+/*
+ * Read one line into b without its newline. An over-long line is consumed
+ * and reported as PS_ELIMIT. PS_EOF at end of input.
+ */
+static int read_line(FILE *f, struct ps_buf *b)
+{
+	char chunk[8192];
+	bool any = false, toolong = false;
+
+	ps_buf_reset(b);
+	while (fgets(chunk, sizeof(chunk), f) != NULL) {
+		size_t n = strlen(chunk);
+		bool nl = n > 0 && chunk[n - 1] == '\n';
+
+		any = true;
+		if (!toolong && ps_buf_add(b, chunk, nl ? n - 1 : n) != PS_OK)
+			toolong = true;
+		if (nl)
+			break;
+	}
+	if (ferror(f))
+		return PS_EIO;
+	if (!any)
+		return PS_EOF;
+	return toolong ? PS_ELIMIT : PS_OK;
+}
+
+struct import_state {
+	struct ps_cli *cli;
+	const char *path;
+	const char *sensor;
+	struct ps_event *batch;
+	json_t **roots;
+	char **lines;
+	size_t n, cap;
+	long long imported, bad;
+};
+
+static int flush_batch(struct import_state *s)
+{
+	int rc = PS_OK;
+
+	if (s->n > 0) {
+		rc = ps_store_event_batch_insert(s->cli->store, s->batch, s->n);
+		if (rc != PS_OK)
+			ps_cli_error(s->cli, "cannot store events from '%s': %s", s->path,
+				     ps_store_errmsg(s->cli->store));
+		else
+			s->imported += (long long)s->n;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		json_decref(s->roots[i]);
+		ps_free(s->lines[i]);
+	}
+	s->n = 0;
+	return rc;
+}
+
+static int import_line(struct import_state *s, struct ps_buf *b, long lineno)
+{
+	struct ps_diag d = {{0}};
+	struct ps_event *ev = &s->batch[s->n];
+	size_t len;
+	char *line;
+	int rc;
+
+	rc = ps_cli_eve_parse(ps_buf_cstr(b), ps_buf_len(b), ev, &s->roots[s->n], &d);
+	if (rc != PS_OK) {
+		ps_cli_error(s->cli, "%s:%ld: %s", s->path, lineno, d.msg);
+		s->bad++;
+		return PS_OK;
+	}
+	line = ps_buf_take(b, &len);
+	if (line == NULL) {
+		json_decref(s->roots[s->n]);
+		return PS_ENOMEM;
+	}
+	s->lines[s->n] = line;
+	ev->json = line;
+	if (s->sensor != NULL)
+		ev->sensor = s->sensor;
+	if (++s->n == s->cap)
+		return flush_batch(s);
+	return PS_OK;
+}
+
+static int blank(const struct ps_buf *b)
+{
+	for (size_t i = 0; i < ps_buf_len(b); i++)
+		if (b->p[i] != ' ' && b->p[i] != '\t' && b->p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+static int import_file(struct import_state *s, FILE *f)
+{
+	struct ps_buf b;
+	long lineno = 0;
+	int rc = PS_OK;
+
+	ps_buf_init(&b, PS_MEM_CLI, LINE_MAX_BYTES);
+	while (rc == PS_OK) {
+		int r = read_line(f, &b);
+
+		if (r == PS_EOF)
+			break;
+		lineno++;
+		if (r == PS_EIO) {
+			ps_cli_error(s->cli, "cannot read '%s': %s", s->path, strerror(errno));
+			rc = PS_EIO;
+		} else if (r == PS_ELIMIT) {
+			ps_cli_error(s->cli, "%s:%ld: line longer than %u bytes", s->path,
+				     lineno, LINE_MAX_BYTES - 1);
+			s->bad++;
+		} else if (!blank(&b)) {
+			rc = import_line(s, &b, lineno);
+		}
+	}
+	if (rc == PS_OK)
+		rc = flush_batch(s);
+	else
+		(void)flush_batch(s); /* keep what was read before the failure */
+	ps_buf_release(&b);
+	return rc;
+}
+
+static int import_alloc(struct import_state *s, size_t cap)
+{
+	s->cap = cap;
+	s->batch = ps_calloc(PS_MEM_CLI, cap, sizeof(*s->batch));
+	s->roots = ps_calloc(PS_MEM_CLI, cap, sizeof(*s->roots));
+	s->lines = ps_calloc(PS_MEM_CLI, cap, sizeof(*s->lines));
+	return s->batch && s->roots && s->lines ? PS_OK : PS_ENOMEM;
+}
+
+static void import_free(struct import_state *s)
+{
+	ps_free(s->batch);
+	ps_free(s->roots);
+	ps_free(s->lines);
+}
+
+static int event_import(struct ps_cli *cli, int argc, char **argv)
+{
+	struct import_state s = {.cli = cli};
+	const struct ps_store_settings *ss;
+	int i = 1, failed = 0;
+
+	if (i + 1 < argc && strcmp(argv[i], "--sensor") == 0) {
+		s.sensor = argv[i + 1];
+		i += 2;
+	}
+	if (i >= argc)
+		return ps_cli_usage(cli, &ps_cmd_event_import);
+	if (ps_cli_store_open(cli, false) != PS_OK)
+		return PS_CLI_FAIL;
+	ss = ps_conf_section_get(cli->conf, "store");
+	if (import_alloc(&s, (size_t)ss->batch_size) != PS_OK) {
+		import_free(&s);
+		ps_cli_error(cli, "out of memory");
+		return PS_CLI_FAIL;
+	}
+	for (; i < argc; i++) {
+		FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
+
+		s.path = argv[i];
+		if (f == NULL) {
+			ps_cli_error(cli, "cannot open '%s': %s", argv[i], strerror(errno));
+			failed++;
+			continue;
+		}
+		failed += import_file(&s, f) != PS_OK;
+		if (f != stdin)
+			fclose(f);
+	}
+	import_free(&s);
+	if (!cli->quiet)
+		ps_tr_fprintf(cli->out, PS_MSG_EVENT_IMPORTED, s.imported, s.bad);
+	return failed || s.bad ? PS_CLI_FAIL : PS_CLI_OK;
+}
+
+const struct ps_cli_cmd ps_cmd_event_list = {
+	"event", "list", event_list,
+	"panshi event list [--type T] [--ip A] [--sensor S] [--since T] [--until T] "
+	"[--limit N] [--offset N] [--format table|json|csv]",
+	"list stored events, newest first", PS_MSG_CMD_EVENT_LIST};
+const struct ps_cli_cmd ps_cmd_event_import = {
+	"event", "import", event_import,
+	"panshi event import [--sensor NAME] FILE...|-",
+	"import EVE JSON lines into the store", PS_MSG_CMD_EVENT_IMPORT};

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * End-to-end tests of the panshi command in-process: dispatch and exit
+ * codes, config check errors with file:line, init/status on a fresh SQLite
+ * store, EVE import with bad lines reported by line, list formats, i18n.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "core/core.h"
+
+static char tmpdir[256];
+static char db[512], policy[600], srcdir[512];
+static char out[1 << 16], err[1 << 16];
+
+static void slurp(FILE *f, char *buf, size_t n)
+{
+	size_t got;
+
+	rewind(f);
+	got = fread(buf, 1, n - 1, f);
+	buf[got] = '\0';
+	fclose(f);
+}
+
+/* Run panshi with the given NULL-terminated arguments; capture output. */
+static int run(const char *first, ...)
+{
+	char *argv[64];
+	int argc = 0, rc;
+	FILE *o = tmpfile(), *e = tmpfile();
+	va_list ap;
+
+	assert_non_null(o);
+	assert_non_null(e);
+	argv[argc++] = (char *)"panshi";
+	va_start(ap, first);
+	for (const char *a = first; a != NULL && argc < 63; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	rc = ps_cli_run(argc, argv, o, e);
+	slurp(o, out, sizeof(out));
+	slurp(e, err, sizeof(err));
+	return rc;
+}
+
+static int setup(void **state)
+{
+	const char *src = getenv("PANSHI_SOURCE_DIR");
+
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/panshi-cli-XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	snprintf(db, sizeof(db), "%s/sub/dir/test.db", tmpdir);
+	snprintf(srcdir, sizeof(srcdir), "%s", src ? src : ".");
+	snprintf(policy, sizeof(policy), "%s/policy", srcdir);
+	unsetenv("PANSHI_DB");
+	unsetenv("PANSHI_CONFIG");
+	setenv("PANSHI_LANG", "en", 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[600];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_dispatch(void **state)
+{
+	(void)state;
+	assert_int_equal(run("--version", NULL), 0);
+	assert_string_equal(out, "panshi " PANSHI_VERSION "\n");
+	assert_int_equal(run("version", NULL), 0);
+	assert_int_equal(run(NULL), 2);
+	assert_int_equal(run("frobnicate", NULL), 2);
+	assert_non_null(strstr(err, "'frobnicate' is not a panshi command"));
+	assert_int_equal(run("config", "frob", NULL), 2);
+	assert_non_null(strstr(err, "panshi config check"));
+	assert_int_equal(run("--bogus", "status", NULL), 2);
+	assert_non_null(strstr(err, "unknown option '--bogus'"));
+	assert_int_equal(run("--format", "xml", "status", NULL), 2);
+	assert_int_equal(run("help", NULL), 0);
+	assert_non_null(strstr(out, "event import"));
+	assert_int_equal(run("help", "event", NULL), 0);
+	assert_non_null(strstr(out, "panshi event list"));
+	assert_int_equal(run("--lang", "zh-CN", "help", NULL), 0);
+	assert_non_null(strstr(out, "命令："));
+	assert_int_equal(run("--lang", "fr", "help", NULL), 2);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_config(void **state)
+{
+	char good[600], bad[600];
+
+	(void)state;
+	snprintf(good, sizeof(good), "%s/good.yaml", tmpdir);
+	snprintf(bad, sizeof(bad), "%s/bad.yaml", tmpdir);
+	write_file(good, "general:\n  log_level: info\nstore:\n  busy_timeout_ms: 2000\n");
+	write_file(bad, "general:\n  log_level: info\n\nstore:\n  busy_timout_ms: 2000\n");
+	assert_int_equal(run("config", "check", good, NULL), 0);
+	assert_int_equal(run("config", "check", bad, NULL), 1);
+	assert_non_null(strstr(err, "bad.yaml:5"));
+	assert_non_null(strstr(err, "busy_timout_ms"));
+	assert_int_equal(run("config", "check", "/nonexistent/x.yaml", NULL), 1);
+	assert_non_null(strstr(err, "/nonexistent/x.yaml"));
+	assert_int_equal(run("--config", good, "config", "dump", NULL), 0);
+	assert_non_null(strstr(out, "busy_timeout_ms: 2000"));
+	assert_int_equal(run("config", "dump", "--defaults", NULL), 0);
+	assert_non_null(strstr(out, "log_level:"));
+	/* a broken --config stops every command with the file:line message */
+	assert_int_equal(run("--config", bad, "--db", db, "status", NULL), 1);
+	assert_non_null(strstr(err, "bad.yaml:5"));
+}
+
+static void test_init_status(void **state)
+{
+	json_t *j;
+	json_error_t je;
+
+	(void)state;
+	assert_int_equal(run("--db", db, "--policy-dir", policy, "status", NULL), 1);
+	assert_non_null(strstr(err, "does not exist; run 'panshi init'"));
+	assert_int_equal(run("--db", db, "--policy-dir", policy, "init", NULL), 0);
+	assert_non_null(strstr(out, "initialised store"));
+	assert_non_null(strstr(out, "loaded, files unchanged"));
+	/* init again is a no-op upgrade */
+	assert_int_equal(run("--db", db, "--policy-dir", policy, "init", NULL), 0);
+	assert_int_equal(run("--db", db, "--policy-dir", policy, "--format", "json",
+			     "status", NULL), 0);
+	j = json_loads(out, 0, &je);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "backend")), "sqlite");
+	assert_string_equal(json_string_value(json_object_get(j, "events")), "0");
+	assert_int_equal(strlen(json_string_value(json_object_get(j, "policy_sm3"))), 64);
+	assert_string_equal(json_string_value(json_object_get(j, "deployment.id")) ?
+			    "set" : "unset", "set");
+	json_decref(j);
+	setenv("PANSHI_DB", db, 1);
+	assert_int_equal(run("--policy-dir", policy, "--lang", "zh-CN", "status", NULL), 0);
+	assert_non_null(strstr(out, "磐石状态"));
+	assert_non_null(strstr(out, "数据库结构版本"));
+	unsetenv("PANSHI_DB");
+}
+
+static void test_event_import_list(void **state)
+{
+	char mixed[600], sample[600];
+	json_t *j;
+	json_error_t je;
+
+	(void)state;
+	snprintf(mixed, sizeof(mixed), "%s/tests/data/eve/mixed.jsonl", srcdir);
+	snprintf(sample, sizeof(sample), "%s/samples/events/sample-eve.jsonl", srcdir);
+	assert_int_equal(run("--db", db, "--policy-dir", policy, "init", NULL), 0);
+	assert_int_equal(run("--db", db, "event", "import", mixed, NULL), 1);
+	assert_non_null(strstr(out, "imported 3 events, 4 bad lines"));
+	assert_non_null(strstr(err, "mixed.jsonl:3: field 'timestamp'"));
+	assert_non_null(strstr(err, "mixed.jsonl:4: invalid JSON"));
+	assert_non_null(strstr(err, "mixed.jsonl:6: field 'src_port'"));
+	assert_non_null(strstr(err, "mixed.jsonl:7: missing field 'event_type'"));
+	assert_int_equal(run("--db", db, "event", "import", sample, NULL), 0);
+	assert_non_null(strstr(out, "imported 12 events, 0 bad lines"));
+	assert_int_equal(run("--db", db, "event", "list", "--type", "alert",
+			     "--format", "json", NULL), 0);
+	j = json_loads(out, 0, &je);
+	assert_non_null(j);
+	assert_int_equal(json_array_size(j), 4);
+	json_decref(j);
+	assert_int_equal(run("--db", db, "event", "list", "--ip", "2001:db8::1",
+			     "--format", "csv", NULL), 0);
+	assert_non_null(strstr(out, "timestamp,event_type,severity,src_ip"));
+	assert_non_null(strstr(out, "flow,,2001:db8::1"));
+	assert_int_equal(run("--db", db, "event", "list", "--since", "2018-09-31", NULL), 2);
+	assert_non_null(strstr(err, "'2018-09-31' is not a valid date"));
+	assert_int_equal(run("--db", db, "event", "list", "--since",
+			     "2026-11-20T10:00:00+08:00", "--limit", "2", NULL), 0);
+	assert_non_null(strstr(out, "smtp"));
+	assert_null(strstr(out, "tls"));
+	assert_int_equal(run("--db", db, "event", "import", "/nonexistent.jsonl",
+			     NULL), 1);
+	assert_non_null(strstr(err, "cannot open '/nonexistent.jsonl'"));
+}
+
+static void test_policy_cmds(void **state)
+{
+	json_t *j;
+	json_error_t je;
+
+	(void)state;
+	assert_int_equal(run("--policy-dir", policy, "policy", "check", NULL), 0);
+	assert_non_null(strstr(out, "ok:"));
+	assert_int_equal(run("--policy-dir", policy, "policy", "show", "--format",
+			     "json", NULL), 0);
+	j = json_loads(out, 0, &je);
+	assert_non_null(j);
+	json_decref(j);
+	assert_int_equal(run("policy", "check", "/nonexistent-policy", NULL), 1);
+	assert_non_null(strstr(err, "/nonexistent-policy"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dispatch),
+		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_init_status),
+		cmocka_unit_test(test_event_import_list),
+		cmocka_unit_test(test_policy_cmds),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
