@@ -183,8 +183,9 @@ static int cmd_init(struct ps_cli *cli, int argc, char **argv)
 			      ps_store_backend_name(cli->store), cli->schema_from,
 			      cli->schema_to);
 		fputc('\n', cli->out);
+		return print_status(cli);
 	}
-	return print_status(cli);
+	return PS_CLI_OK;
 }
 
 /* Status lines: stable key for JSON/CSV, localized label for the table. */

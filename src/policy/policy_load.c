@@ -204,8 +204,8 @@ static int scalar(struct pctx *c, const yaml_node_t *n, const char *what,
 static int pool_text(struct pctx *c, const yaml_node_t *n, const char *what,
 		     const char **out)
 {
-	const char *s;
-	size_t len;
+	const char *s = NULL;
+	size_t len = 0;
 	int rc = scalar(c, n, what, &s, &len);
 
 	if (rc != PS_OK)
@@ -252,7 +252,7 @@ static int get_fields(struct pctx *c, yaml_node_t *map, const char *what,
 		return fail(c, node_line(map), "%s must be a mapping", what);
 	for (pair = map->data.mapping.pairs.start;
 	     pair < map->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k, *v;
+		yaml_node_t *k = NULL, *v = NULL;
 		int i;
 
 		if ((rc = take(c, pair->key, &k)) != PS_OK)
@@ -294,8 +294,8 @@ static int opt_text(struct pctx *c, const struct field *f, const char *what,
 static int parse_status(struct pctx *c, const yaml_node_t *n,
 			const char *what, enum ps_policy_status *out)
 {
-	const char *s;
-	size_t len;
+	const char *s = NULL;
+	size_t len = 0;
 	char buf[SHOW_MAX + 4], h[80];
 	int rc = scalar(c, n, what, &s, &len);
 
@@ -318,8 +318,8 @@ static int parse_status(struct pctx *c, const yaml_node_t *n,
 static int parse_unit(struct pctx *c, const yaml_node_t *n, const char *what,
 		      const struct unit **out)
 {
-	const char *s;
-	size_t len;
+	const char *s = NULL;
+	size_t len = 0;
 	char buf[SHOW_MAX + 4], h[80];
 	int rc = scalar(c, n, what, &s, &len);
 
@@ -412,8 +412,8 @@ static int parse_scalar(struct pctx *c, const yaml_node_t *n,
 {
 	bool plain = n->type == YAML_SCALAR_NODE &&
 		     n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-	const char *s;
-	size_t len;
+	const char *s = NULL;
+	size_t len = 0;
 	char buf[SHOW_MAX + 4];
 	bool ok = false;
 	int rc = scalar(c, n, what, &s, &len);
@@ -511,8 +511,8 @@ static bool word_ok(const char *s, size_t len)
 /* The id of an entry from its key node. */
 static int entry_id(struct pctx *c, const yaml_node_t *key, const char **id)
 {
-	const char *s;
-	size_t len;
+	const char *s = NULL;
+	size_t len = 0;
 	char buf[SHOW_MAX + 4];
 	int rc = scalar(c, key, "an id", &s, &len);
 
@@ -680,10 +680,10 @@ static int parse_columns(struct pctx *c, yaml_node_t *map, const char *what,
 		return nomem(c);
 	for (size_t i = 0; i < n; i++) {
 		yaml_node_pair_t *pair = &map->data.mapping.pairs.start[i];
-		yaml_node_t *k, *v;
+		yaml_node_t *k = NULL, *v = NULL;
 		const struct unit *u;
-		const char *s;
-		size_t len;
+		const char *s = NULL;
+		size_t len = 0;
 
 		if ((rc = take(c, pair->key, &k)) != PS_OK ||
 		    (rc = scalar(c, k, "a column name", &s, &len)) != PS_OK)
@@ -732,9 +732,9 @@ static int parse_row(struct pctx *c, yaml_node_t *row, size_t r,
 		return fail(c, node_line(row), "%s must be a mapping", what);
 	for (yaml_node_pair_t *pair = row->data.mapping.pairs.start;
 	     pair < row->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k, *v;
-		const char *s;
-		size_t len;
+		yaml_node_t *k = NULL, *v = NULL;
+		const char *s = NULL;
+		size_t len = 0;
 		int col = -1;
 
 		if ((rc = take(c, pair->key, &k)) != PS_OK ||
@@ -782,7 +782,7 @@ static int parse_rows(struct pctx *c, yaml_node_t *seq, const char *what,
 	if (cells == NULL)
 		return nomem(c);
 	for (size_t r = 0; r < n; r++) {
-		yaml_node_t *row;
+		yaml_node_t *row = NULL;
 
 		if ((rc = take(c, seq->data.sequence.items.start[r], &row)) !=
 			    PS_OK ||
@@ -844,7 +844,7 @@ static int parse_entries(struct pctx *c, yaml_node_t *map, bool tables)
 {
 	for (yaml_node_pair_t *pair = map->data.mapping.pairs.start;
 	     pair < map->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k, *v;
+		yaml_node_t *k = NULL, *v = NULL;
 		int rc;
 
 		if ((rc = take(c, pair->key, &k)) != PS_OK ||
@@ -877,7 +877,7 @@ static int parse_root(struct pctx *c, yaml_node_t *root)
 					  "document");
 	for (yaml_node_item_t *it = docs->data.sequence.items.start;
 	     it < docs->data.sequence.items.top; it++) {
-		yaml_node_t *d;
+		yaml_node_t *d = NULL;
 
 		if ((rc = take(c, *it, &d)) != PS_OK ||
 		    (rc = parse_document(c, d)) != PS_OK)
