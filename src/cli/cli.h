@@ -27,6 +27,7 @@ struct ps_cli {
 	bool lang_set;           /* --lang or PANSHI_LANG given */
 	bool quiet;
 	int schema_from, schema_to; /* set by a migrating store open */
+	char db_default[4096];      /* general.data_dir + "/panshi.db" */
 	FILE *out, *err;
 	struct ps_conf *conf;        /* loaded by ps_cli_conf_load */
 	struct ps_store *store;      /* opened by ps_cli_store_open */

@@ -67,16 +67,23 @@ int ps_cli_conf_load(struct ps_cli *cli)
 const char *ps_cli_db_spec(struct ps_cli *cli)
 {
 	const struct ps_store_settings *ss;
+	const struct ps_core_settings *gen;
 	const char *env = getenv("PANSHI_DB");
 
 	if (cli->db != NULL)
 		return cli->db;
 	if (env != NULL && env[0] != '\0')
 		return env;
-	ss = cli->conf ? ps_conf_section_get(cli->conf, "store") : NULL;
-	if (ss != NULL && ss->db != NULL && ss->db[0] != '\0')
+	if (cli->conf == NULL)
+		return PS_STORE_DEFAULT_DB;
+	ss = ps_conf_section_get(cli->conf, "store");
+	if (ps_conf_is_set(cli->conf, "store.db") && ss->db[0] != '\0')
 		return ss->db;
-	return PS_STORE_DEFAULT_DB;
+	/* no store.db in the file: the database lives in general.data_dir */
+	gen = ps_conf_section_get(cli->conf, "general");
+	snprintf(cli->db_default, sizeof(cli->db_default), "%s/panshi.db",
+		 gen->data_dir);
+	return cli->db_default;
 }
 
 bool ps_cli_spec_is_file(const char *spec)

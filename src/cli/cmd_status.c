@@ -243,6 +243,26 @@ static void status_store(struct status *s, struct ps_cli *cli)
 		putn(s, "events", PS_MSG_EVENTS, n);
 }
 
+/* Event retention against the legal minimum for logs (policy, rule 17). */
+static void status_retention(struct status *s, struct ps_cli *cli)
+{
+	const struct ps_store_settings *ss = ps_conf_section_get(cli->conf, "store");
+	int64_t min = 0;
+	char buf[128];
+
+	if (ps_policy_get_int(cli->policy, "datasec.logs.retention_min_days", &min) != PS_OK)
+		return;
+	if (ps_tr_fmt(buf, sizeof(buf), ss->event_retention_days >= min ?
+		      PS_MSG_RETENTION_OK : PS_MSG_RETENTION_SHORT,
+		      (long long)ss->event_retention_days, (long long)min) != PS_OK)
+		return;
+	put(s, "event_retention", PS_MSG_EVENT_RETENTION, buf);
+	if (ss->event_retention_days < min)
+		ps_cli_warn(cli, "store.event_retention_days is %lld, below the %lld days "
+			    "of policy 'datasec.logs.retention_min_days'",
+			    (long long)ss->event_retention_days, (long long)min);
+}
+
 static void status_policy(struct status *s, struct ps_cli *cli)
 {
 	struct ps_policy_stats st;
@@ -265,6 +285,7 @@ static void status_policy(struct status *s, struct ps_cli *cli)
 	     (long long)(st.by_status[PS_POLICY_UNVERIFIED_DEFAULT] +
 			 st.by_status[PS_POLICY_INTERPRETATION]));
 	put_meta(s, cli, "policy.loaded_at", PS_MSG_POLICY_LOADED_AT);
+	status_retention(s, cli);
 	if (policy_digest(dir, digest) != PS_OK)
 		return;
 	put(s, "policy_sm3", PS_MSG_POLICY_DIGEST, digest);

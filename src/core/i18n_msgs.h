@@ -87,3 +87,7 @@ PS_MSG(PS_MSG_POLICY_CHECK_OK,
        "策略“%s”校验通过：%zu 个文件，%zu 份法规文件，%zu 项取值，%zu 项未核实")
 PS_MSG(PS_MSG_EVENT_IMPORTED, "imported %lld events, %lld bad lines\n",
        "已导入 %lld 条事件，%lld 行有误\n")
+PS_MSG(PS_MSG_EVENT_RETENTION, "Event retention", "事件留存")
+PS_MSG(PS_MSG_RETENTION_OK, "%lld days (legal minimum %lld)", "%lld 天（法定下限 %lld 天）")
+PS_MSG(PS_MSG_RETENTION_SHORT, "%lld days, BELOW the legal minimum of %lld",
+       "%lld 天，低于法定下限 %lld 天")

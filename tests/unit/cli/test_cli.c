@@ -204,6 +204,42 @@ static void test_event_import_list(void **state)
 	assert_non_null(strstr(err, "cannot open '/nonexistent.jsonl'"));
 }
 
+static void test_defaults_file_and_data_dir(void **state)
+{
+	char etc[700], cfg[600], dbpath[600];
+	FILE *f;
+	static char want[1 << 16];
+	size_t n;
+
+	(void)state;
+	/* etc/panshi.yaml is the annotated default configuration, kept in sync */
+	snprintf(etc, sizeof(etc), "%s/etc/panshi.yaml", srcdir);
+	assert_int_equal(run("config", "check", etc, NULL), 0);
+	f = fopen(etc, "r");
+	assert_non_null(f);
+	n = fread(want, 1, sizeof(want) - 1, f);
+	want[n] = '\0';
+	fclose(f);
+	assert_int_equal(run("config", "dump", "--defaults", NULL), 0);
+	assert_string_equal(out, want);
+
+	/* without store.db the database lives in general.data_dir */
+	snprintf(cfg, sizeof(cfg), "%s/dd.yaml", tmpdir);
+	snprintf(dbpath, sizeof(dbpath), "%s/data/panshi.db", tmpdir);
+	f = fopen(cfg, "w");
+	assert_non_null(f);
+	fprintf(f, "general:\n  data_dir: %s/data\nstore:\n  event_retention_days: 30\n",
+		tmpdir);
+	fclose(f);
+	assert_int_equal(run("--config", cfg, "--policy-dir", policy, "init", NULL), 0);
+	assert_non_null(strstr(out, dbpath));
+	assert_non_null(strstr(out, "30 days, BELOW the legal minimum of 183"));
+	assert_non_null(strstr(err, "warning: store.event_retention_days is 30"));
+	f = fopen(dbpath, "r");
+	assert_non_null(f);
+	fclose(f);
+}
+
 static void test_policy_cmds(void **state)
 {
 	json_t *j;
@@ -228,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_init_status),
 		cmocka_unit_test(test_event_import_list),
+		cmocka_unit_test(test_defaults_file_and_data_dir),
 		cmocka_unit_test(test_policy_cmds),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
