@@ -84,7 +84,7 @@ static int parse_count(struct ps_cli *cli, const char *opt, const char *v,
 static int list_opts(struct ps_cli *cli, int argc, char **argv,
 		     struct ps_event_filter *f)
 {
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int rc = PS_OK;
 
@@ -110,7 +110,6 @@ static int list_opts(struct ps_cli *cli, int argc, char **argv,
 			return PS_EINVAL;
 		if (rc != PS_OK)
 			return rc;
-		i++;
 	}
 	return PS_OK;
 }
