@@ -6,7 +6,8 @@ add_compile_definitions(_GNU_SOURCE PANSHI_VERSION="${PROJECT_VERSION}")
 add_compile_options(
 	-Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes
 	-Wstrict-prototypes -Wpointer-arith -Wvla -Wundef -Wcast-align
-	-Wno-missing-field-initializers -fno-common)
+	-Wno-missing-field-initializers -fno-common
+	-Werror=implicit-function-declaration)
 if(PANSHI_WERROR)
 	add_compile_options(-Werror)
 endif()

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 
 #include "cli/cli.h"
 #include "core/core.h"
@@ -240,6 +241,70 @@ static void test_defaults_file_and_data_dir(void **state)
 	fclose(f);
 }
 
+static int pg_exec(const char *dsn, const char *sql)
+{
+	PGconn *c = PQconnectdb(dsn);
+	PGresult *r;
+	int ok;
+
+	if (PQstatus(c) != CONNECTION_OK) {
+		PQfinish(c);
+		return -1;
+	}
+	r = PQexec(c, sql);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	PQfinish(c);
+	return ok ? 0 : -1;
+}
+
+/* The same main job against PostgreSQL, in a schema of its own. */
+static void test_postgresql(void **state)
+{
+	const char *dsn = getenv("PANSHI_TEST_PG_DSN");
+	char schema[64], sql[128], cfg[600], sample[600];
+	json_t *j;
+	json_error_t je;
+	FILE *f;
+
+	(void)state;
+	if (dsn == NULL || dsn[0] == '\0') {
+		print_message("skipped: PANSHI_TEST_PG_DSN not set\n");
+		skip();
+	}
+	snprintf(schema, sizeof(schema), "panshi_cli_%ld", (long)getpid());
+	snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", schema);
+	assert_int_equal(pg_exec(dsn, sql), 0);
+	snprintf(cfg, sizeof(cfg), "%s/pg.yaml", tmpdir);
+	f = fopen(cfg, "w");
+	assert_non_null(f);
+	fprintf(f, "store:\n  pg_schema: %s\n", schema);
+	fclose(f);
+	snprintf(sample, sizeof(sample), "%s/samples/events/sample-eve.jsonl", srcdir);
+	assert_int_equal(run("--config", cfg, "--db", dsn, "--policy-dir", policy,
+			     "init", NULL), 0);
+	assert_non_null(strstr(out, "(postgresql): schema version 0 -> "));
+	assert_int_equal(run("--config", cfg, "--db", dsn, "event", "import", sample,
+			     NULL), 0);
+	assert_int_equal(run("--config", cfg, "--db", dsn, "--policy-dir", policy,
+			     "--format", "json", "status", NULL), 0);
+	j = json_loads(out, 0, &je);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "backend")), "postgresql");
+	assert_string_equal(json_string_value(json_object_get(j, "events")), "12");
+	assert_string_equal(json_string_value(json_object_get(j, "policy_state")),
+			    "loaded, files unchanged");
+	json_decref(j);
+	assert_int_equal(run("--config", cfg, "--db", dsn, "event", "list", "--type",
+			     "alert", "--format", "json", NULL), 0);
+	j = json_loads(out, 0, &je);
+	assert_non_null(j);
+	assert_int_equal(json_array_size(j), 3);
+	json_decref(j);
+	snprintf(sql, sizeof(sql), "SET client_min_messages = warning; DROP SCHEMA %s CASCADE", schema);
+	assert_int_equal(pg_exec(dsn, sql), 0);
+}
+
 static void test_policy_cmds(void **state)
 {
 	json_t *j;
@@ -266,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_event_import_list),
 		cmocka_unit_test(test_defaults_file_and_data_dir),
 		cmocka_unit_test(test_policy_cmds),
+		cmocka_unit_test(test_postgresql),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
