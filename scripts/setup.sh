@@ -13,7 +13,7 @@ PKGS=(
 	libssl-dev libyaml-dev libjansson-dev libsqlite3-dev libpq-dev
 	libcmocka-dev
 	# tests: PostgreSQL server for the store suite, sqlite3 CLI for checks
-	postgresql sqlite3
+	postgresql sqlite3 valgrind
 )
 
 missing=()
