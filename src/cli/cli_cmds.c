@@ -18,6 +18,7 @@ const struct ps_cli_cmd *const ps_cli_cmds[] = {
 	&ps_cmd_policy_check,
 	&ps_cmd_event_list,
 	&ps_cmd_event_import,
+	&ps_cmd_event_purge,
 };
 
 const size_t ps_cli_n_cmds = PS_ARRAY_LEN(ps_cli_cmds);

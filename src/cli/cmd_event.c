@@ -12,6 +12,7 @@
 
 #include "cli/cli_int.h"
 #include "core/core.h"
+#include "policy/policy.h"
 #include "store/store.h"
 
 #define LINE_MAX_BYTES ((1u << 20) + 1)
@@ -317,6 +318,67 @@ static int event_import(struct ps_cli *cli, int argc, char **argv)
 	return failed || s.bad ? PS_CLI_FAIL : PS_CLI_OK;
 }
 
+/*
+ * The oldest instant a purge may reach: now minus the legal minimum for
+ * logs from policy (rule 17). Purging anything newer needs --force.
+ */
+static int legal_floor(struct ps_cli *cli, int64_t now, int64_t *floor_us,
+		       int64_t *min_days)
+{
+	if (ps_cli_policy_load(cli) != PS_OK)
+		return PS_EINVAL;
+	if (ps_policy_get_int(cli->policy, "datasec.logs.retention_min_days",
+			      min_days) != PS_OK) {
+		ps_cli_error(cli, "policy has no 'datasec.logs.retention_min_days'");
+		return PS_EINVAL;
+	}
+	*floor_us = now - *min_days * PS_USEC_PER_DAY;
+	return PS_OK;
+}
+
+static int event_purge(struct ps_cli *cli, int argc, char **argv)
+{
+	const struct ps_store_settings *ss;
+	int64_t now = ps_time_now_us(), cutoff, floor_us, min_days, deleted = 0;
+	bool force = false, have_before = false;
+	char when[PS_TIME_FMT_SIZE];
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--force") == 0) {
+			force = true;
+		} else if (strcmp(argv[i], "--before") == 0 && i + 1 < argc) {
+			if (parse_time_opt(cli, argv[i], argv[i + 1], &cutoff) != PS_OK)
+				return PS_CLI_USAGE;
+			have_before = true;
+			i++;
+		} else {
+			return ps_cli_usage(cli, &ps_cmd_event_purge);
+		}
+	}
+	if (ps_cli_store_open(cli, false) != PS_OK ||
+	    legal_floor(cli, now, &floor_us, &min_days) != PS_OK)
+		return PS_CLI_FAIL;
+	ss = ps_conf_section_get(cli->conf, "store");
+	if (!have_before)
+		cutoff = now - ss->event_retention_days * PS_USEC_PER_DAY;
+	if (ps_time_fmt_iso8601(cutoff, PS_TZ_SHANGHAI, PS_TIME_FMT_SEC, when,
+				sizeof(when)) != PS_OK)
+		snprintf(when, sizeof(when), "%lld", (long long)cutoff);
+	if (cutoff > floor_us && !force) {
+		ps_cli_error(cli, "refusing to purge events newer than %lld days "
+			     "(policy 'datasec.logs.retention_min_days'): cutoff %s; "
+			     "use --force to override", (long long)min_days, when);
+		return PS_CLI_FAIL;
+	}
+	if (ps_store_event_purge_before(cli->store, cutoff, &deleted) != PS_OK) {
+		ps_cli_error(cli, "cannot purge events: %s", ps_store_errmsg(cli->store));
+		return PS_CLI_FAIL;
+	}
+	if (!cli->quiet)
+		ps_tr_fprintf(cli->out, PS_MSG_EVENT_PURGED, (long long)deleted, when);
+	return PS_CLI_OK;
+}
+
 const struct ps_cli_cmd ps_cmd_event_list = {
 	"event", "list", event_list,
 	"panshi event list [--type T] [--ip A] [--sensor S] [--since T] [--until T] "
@@ -326,3 +388,7 @@ const struct ps_cli_cmd ps_cmd_event_import = {
 	"event", "import", event_import,
 	"panshi event import [--sensor NAME] FILE...|-",
 	"import EVE JSON lines into the store", PS_MSG_CMD_EVENT_IMPORT};
+const struct ps_cli_cmd ps_cmd_event_purge = {
+	"event", "purge", event_purge, "panshi event purge [--before TIME] [--force]",
+	"delete events older than store.event_retention_days (or TIME)",
+	PS_MSG_CMD_EVENT_PURGE};

@@ -91,3 +91,6 @@ PS_MSG(PS_MSG_EVENT_RETENTION, "Event retention", "事件留存")
 PS_MSG(PS_MSG_RETENTION_OK, "%lld days (legal minimum %lld)", "%lld 天（法定下限 %lld 天）")
 PS_MSG(PS_MSG_RETENTION_SHORT, "%lld days, BELOW the legal minimum of %lld",
        "%lld 天，低于法定下限 %lld 天")
+PS_MSG(PS_MSG_CMD_EVENT_PURGE, "delete events older than store.event_retention_days (or TIME)",
+       "删除早于 store.event_retention_days（或指定时间）的事件")
+PS_MSG(PS_MSG_EVENT_PURGED, "purged %lld events older than %s\n", "已删除 %lld 条早于 %s 的事件\n")

@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 
 #include "cli/cli.h"
+#include "cli/cli_int.h"
 #include "core/core.h"
 
 static char tmpdir[256];
@@ -305,6 +306,48 @@ static void test_postgresql(void **state)
 	assert_int_equal(pg_exec(dsn, sql), 0);
 }
 
+static void test_event_purge(void **state)
+{
+	char pdb[600], sample[600];
+
+	(void)state;
+	snprintf(pdb, sizeof(pdb), "%s/purge.db", tmpdir);
+	snprintf(sample, sizeof(sample), "%s/samples/events/sample-eve.jsonl", srcdir);
+	assert_int_equal(run("--db", pdb, "--policy-dir", policy, "init", NULL), 0);
+	assert_int_equal(run("--db", pdb, "event", "import", sample, NULL), 0);
+	/* the legal minimum for logs guards against purging recent events */
+	assert_int_equal(run("--db", pdb, "--policy-dir", policy, "event", "purge",
+			     "--before", "2026-11-20T10:00:00+08:00", NULL), 1);
+	assert_non_null(strstr(err, "refusing to purge events newer than 183 days"));
+	assert_int_equal(run("--db", pdb, "--policy-dir", policy, "event", "purge",
+			     "--before", "2026-11-20T10:00:00+08:00", "--force", NULL), 0);
+	assert_non_null(strstr(out, "purged 8 events older than 2026-11-20T10:00:00+08:00"));
+	/* the default cutoff (183 days ago) is always allowed */
+	assert_int_equal(run("--db", pdb, "--policy-dir", policy, "event", "purge",
+			     NULL), 0);
+	assert_non_null(strstr(out, "purged 0 events"));
+	assert_int_equal(run("--db", pdb, "event", "list", "--format", "csv", NULL), 0);
+	assert_non_null(strstr(out, "smtp"));
+	assert_null(strstr(out, "anomaly"));
+	assert_int_equal(run("--db", pdb, "event", "purge", "--before", "2023-02-29",
+			     NULL), 2);
+}
+
+static void test_redact(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	ps_cli_spec_redact("postgresql://ops:s3cret@db.example/panshi", buf, sizeof(buf));
+	assert_string_equal(buf, "postgresql://ops:***@db.example/panshi");
+	ps_cli_spec_redact("host=db password=s3cret dbname=p", buf, sizeof(buf));
+	assert_string_equal(buf, "host=db password=*** dbname=p");
+	ps_cli_spec_redact("var/panshi.db", buf, sizeof(buf));
+	assert_string_equal(buf, "var/panshi.db");
+	ps_cli_spec_redact("postgresql://ops@db/p", buf, sizeof(buf));
+	assert_string_equal(buf, "postgresql://ops@db/p");
+}
+
 static void test_policy_cmds(void **state)
 {
 	json_t *j;
@@ -330,6 +373,8 @@ int main(void)
 		cmocka_unit_test(test_init_status),
 		cmocka_unit_test(test_event_import_list),
 		cmocka_unit_test(test_defaults_file_and_data_dir),
+		cmocka_unit_test(test_event_purge),
+		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_policy_cmds),
 		cmocka_unit_test(test_postgresql),
 	};
