@@ -194,21 +194,6 @@ static int print_text(const struct ps_table *t, FILE *out)
 	return ferror(out) ? PS_EIO : PS_OK;
 }
 
-static void csv_field(FILE *out, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static int print_csv(const struct ps_table *t, FILE *out)
 {
 	size_t rows = ps_table_rows(t);
@@ -217,7 +202,8 @@ static int print_csv(const struct ps_table *t, FILE *out)
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (c > 0)
 				fputc(',', out);
-			csv_field(out, r == 0 ? t->headers[c] : cell_at(t, r - 1, c));
+			ps_csv_write_field(out, r == 0 ? t->headers[c] :
+					   cell_at(t, r - 1, c));
 		}
 		fputs("\r\n", out);
 	}

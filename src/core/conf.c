@@ -4,7 +4,6 @@
  * defaults, a libyaml event loader that fills a scratch copy and commits it
  * only when the whole file is valid, and an annotated YAML writer.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include <yaml.h>
 
@@ -1087,22 +1085,6 @@ static int on_event(struct conf_loader *ld, const yaml_event_t *ev)
 	return PS_OK;
 }
 
-/* Line and column (1-based) of byte `off` of the text. */
-static void offset_pos(const char *text, size_t len, size_t off,
-		       unsigned *line, unsigned *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < off && i < len; i++) {
-		if (text[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
-			(*col)++;
-		}
-	}
-}
-
 static int syntax_error(struct conf_loader *ld, const yaml_parser_t *p)
 {
 	unsigned line, col;
@@ -1112,7 +1094,8 @@ static int syntax_error(struct conf_loader *ld, const yaml_parser_t *p)
 		return PS_ENOMEM;
 	}
 	if (p->error == YAML_READER_ERROR) {
-		offset_pos(ld->text, ld->len, p->problem_offset, &line, &col);
+		ps_text_offset_pos(ld->text, ld->len, p->problem_offset, &line,
+				   &col);
 	} else {
 		line = (unsigned)p->problem_mark.line + 1;
 		col = (unsigned)p->problem_mark.column + 1;
@@ -1176,60 +1159,13 @@ int ps_conf_load_mem(struct ps_conf *c, const char *name, const char *text,
 	return rc;
 }
 
-/* Read a whole file into a NUL-terminated buffer owned by the caller. */
-static int read_file(const char *path, char **out, size_t *len,
-		     struct ps_diag *d)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	char *buf = NULL;
-	int rc = PS_OK;
-
-	if (f == NULL) {
-		int e = errno;
-
-		ps_diag_set(d, "cannot open '%s': %s", path, strerror(e));
-		return e == ENOENT ? PS_ENOENT : PS_EIO;
-	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		ps_diag_set(d, "cannot read '%s': not a regular file", path);
-		rc = PS_EIO;
-		goto out;
-	}
-	if ((uintmax_t)st.st_size > CONF_FILE_MAX) {
-		ps_diag_set(d, "'%s' is too large (over %u bytes)", path,
-			    CONF_FILE_MAX);
-		rc = PS_ELIMIT;
-		goto out;
-	}
-	buf = ps_malloc(PS_MEM_CONF, (size_t)st.st_size + 1);
-	if (buf == NULL) {
-		ps_diag_set(d, "out of memory");
-		rc = PS_ENOMEM;
-		goto out;
-	}
-	*len = fread(buf, 1, (size_t)st.st_size, f);
-	if (ferror(f)) {
-		ps_diag_set(d, "cannot read '%s': %s", path, strerror(errno));
-		rc = PS_EIO;
-		goto out;
-	}
-	buf[*len] = '\0';
-	*out = buf;
-	buf = NULL;
-out:
-	ps_free(buf);
-	fclose(f);
-	return rc;
-}
-
 int ps_conf_load_file(struct ps_conf *c, const char *path, struct ps_diag *d)
 {
 	char *text = NULL;
 	size_t len = 0;
 	int rc;
 
-	rc = read_file(path, &text, &len, d);
+	rc = ps_file_read(path, PS_MEM_CONF, CONF_FILE_MAX, &text, &len, d);
 	if (rc != PS_OK)
 		return rc;
 	rc = ps_conf_load_mem(c, path, text, len, d);

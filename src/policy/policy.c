@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "policy/policy_int.h"
 #include "core/core.h"
@@ -246,51 +245,6 @@ int ps_policy_finish(struct ps_policy *p, struct ps_diag *d)
 
 /* ---- Loading ---- */
 
-static int read_all(const char *path, char **out, size_t *len,
-		    struct ps_diag *d)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	char *buf = NULL;
-	int rc = PS_OK;
-
-	if (f == NULL) {
-		int e = errno;
-
-		ps_diag_set(d, "cannot open '%s': %s", path, strerror(e));
-		return e == ENOENT ? PS_ENOENT : PS_EIO;
-	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		ps_diag_set(d, "cannot read '%s': not a regular file", path);
-		rc = PS_EIO;
-		goto out;
-	}
-	if ((uintmax_t)st.st_size > PS_POLICY_FILE_MAX) {
-		ps_diag_set(d, "'%s' is too large (over %u bytes)", path,
-			    PS_POLICY_FILE_MAX);
-		rc = PS_ELIMIT;
-		goto out;
-	}
-	buf = ps_malloc(PS_MEM_POLICY, (size_t)st.st_size + 1);
-	if (buf == NULL) {
-		ps_diag_set(d, "out of memory");
-		rc = PS_ENOMEM;
-		goto out;
-	}
-	*len = fread(buf, 1, (size_t)st.st_size, f);
-	if (ferror(f)) {
-		ps_diag_set(d, "cannot read '%s': %s", path, strerror(errno));
-		rc = PS_EIO;
-		goto out;
-	}
-	*out = buf;
-	buf = NULL;
-out:
-	ps_free(buf);
-	fclose(f);
-	return rc;
-}
-
 static int add_text(struct ps_policy *p, const char *name, const char *text,
 		    size_t len, struct ps_diag *d)
 {
@@ -315,7 +269,8 @@ static int add_file(struct ps_policy *p, const char *path, struct ps_diag *d)
 	size_t len = 0;
 	int rc;
 
-	rc = read_all(path, &text, &len, d);
+	rc = ps_file_read(path, PS_MEM_POLICY, PS_POLICY_FILE_MAX, &text, &len,
+			  d);
 	if (rc == PS_OK)
 		rc = add_text(p, path, text, len, d);
 	ps_free(text);

@@ -891,22 +891,6 @@ static int parse_root(struct pctx *c, yaml_node_t *root)
 	return rc;
 }
 
-/* Line and column (1-based) of byte `off`, for reader errors. */
-static void offset_pos(const char *text, size_t len, size_t off,
-		       unsigned *line, unsigned *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < off && i < len; i++) {
-		if (text[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
-			(*col)++;
-		}
-	}
-}
-
 static int syntax_error(struct pctx *c, const yaml_parser_t *yp,
 			const char *text, size_t len)
 {
@@ -915,7 +899,7 @@ static int syntax_error(struct pctx *c, const yaml_parser_t *yp,
 	if (yp->error == YAML_MEMORY_ERROR)
 		return nomem(c);
 	if (yp->error == YAML_READER_ERROR) {
-		offset_pos(text, len, yp->problem_offset, &line, &col);
+		ps_text_offset_pos(text, len, yp->problem_offset, &line, &col);
 	} else {
 		line = (unsigned)yp->problem_mark.line + 1;
 		col = (unsigned)yp->problem_mark.column + 1;

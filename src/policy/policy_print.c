@@ -189,17 +189,7 @@ static void print_table_fmt(const struct ps_policy *p, FILE *out,
 
 static void csv_field(FILE *out, const char *s, bool last)
 {
-	if (s != NULL && strpbrk(s, ",\"\r\n") != NULL) {
-		fputc('"', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	} else if (s != NULL) {
-		fputs(s, out);
-	}
+	ps_csv_write_field(out, s);
 	fputs(last ? "\r\n" : ",", out);
 }
 
