@@ -15,50 +15,6 @@
 #include "policy/policy_int.h"
 #include "core/core.h"
 
-#define POOL_BLOCK 16384
-
-void *ps_policy_pool_alloc(struct ps_policy *p, size_t n)
-{
-	struct ps_policy_block *b = p->blocks;
-	void *r;
-
-	n = (n + 15) & ~(size_t)15;
-	if (n == 0 || n > SIZE_MAX / 2)
-		return NULL;
-	if (b == NULL || b->size - b->used < n) {
-		size_t size = n > POOL_BLOCK / 4 ? n : POOL_BLOCK;
-
-		b = ps_malloc(PS_MEM_POLICY, sizeof(*b) + size);
-		if (b == NULL)
-			return NULL;
-		b->size = size;
-		b->used = 0;
-		if (size == n && p->blocks != NULL) {
-			/* a big one: keep the current block for small ones */
-			b->next = p->blocks->next;
-			p->blocks->next = b;
-		} else {
-			b->next = p->blocks;
-			p->blocks = b;
-		}
-	}
-	r = b->mem + b->used;
-	b->used += n;
-	memset(r, 0, n);
-	return r;
-}
-
-char *ps_policy_pool_strndup(struct ps_policy *p, const char *s, size_t n)
-{
-	char *r = ps_policy_pool_alloc(p, n + 1);
-
-	if (r == NULL)
-		return NULL;
-	memcpy(r, s, n);
-	r[n] = '\0';
-	return r;
-}
-
 int ps_policy_push(void *arrp, size_t *n, size_t *cap, void *item)
 {
 	unsigned char *arr;
@@ -85,14 +41,9 @@ int ps_policy_push(void *arrp, size_t *n, size_t *cap, void *item)
 
 void ps_policy_free(struct ps_policy *p)
 {
-	struct ps_policy_block *b, *next;
-
 	if (p == NULL)
 		return;
-	for (b = p->blocks; b != NULL; b = next) {
-		next = b->next;
-		ps_free(b);
-	}
+	ps_arena_release(&p->arena);
 	ps_free(p->docs);
 	ps_free(p->vals);
 	ps_free(p->tabs);
@@ -345,8 +296,12 @@ static struct ps_policy *policy_new(struct ps_diag *d)
 {
 	struct ps_policy *p = ps_calloc(PS_MEM_POLICY, 1, sizeof(*p));
 
-	if (p == NULL)
+	if (p == NULL) {
 		ps_diag_set(d, "out of memory");
+		return NULL;
+	}
+	ps_arena_init(&p->arena, PS_MEM_POLICY, PS_POLICY_BLOCK,
+		      PS_POLICY_MEM_MAX);
 	return p;
 }
 

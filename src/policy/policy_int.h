@@ -1,32 +1,28 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internals shared by the policy loader, container and printers: the
- * struct behind struct ps_policy and the string pool that owns its text.
+ * struct behind struct ps_policy and the arena that owns its text.
  */
 #ifndef PS_POLICY_INT_H
 #define PS_POLICY_INT_H
 
 #include <stddef.h>
 
+#include "core/arena.h"
 #include "policy/policy.h"
 
 #define PS_POLICY_FILE_MAX (4u << 20) /* bytes in one policy file */
 #define PS_POLICY_ENTRIES_MAX 20000   /* documents, values or tables */
 #define PS_POLICY_CELLS_MAX 200000    /* cells in one table */
-
-/* A bump allocator: everything a policy owns is freed at once. */
-struct ps_policy_block {
-	struct ps_policy_block *next;
-	size_t used, size;
-	unsigned char mem[];
-};
+#define PS_POLICY_MEM_MAX (64u << 20) /* arena bytes for one loaded policy */
+#define PS_POLICY_BLOCK 16384         /* arena block size */
 
 /*
  * Invariant after a successful load: docs, vals and tabs are sorted by id
  * with no duplicates, and every value's and table's `doc` is set.
  */
 struct ps_policy {
-	struct ps_policy_block *blocks;
+	struct ps_arena arena; /* every entry and string; freed at once */
 	struct ps_policy_doc **docs;
 	size_t n_docs, cap_docs;
 	struct ps_policy_value **vals;
@@ -36,10 +32,22 @@ struct ps_policy {
 	size_t n_files;
 };
 
-/* Zeroed memory from the pool, 16-byte aligned; NULL when out of memory. */
-void *ps_policy_pool_alloc(struct ps_policy *p, size_t n);
-/* NUL-terminated copy of n bytes in the pool. */
-char *ps_policy_pool_strndup(struct ps_policy *p, const char *s, size_t n);
+/*
+ * Zeroed memory from the policy's arena, aligned for any type; NULL when
+ * out of memory or when the policy would pass PS_POLICY_MEM_MAX.
+ */
+static inline void *ps_policy_pool_alloc(struct ps_policy *p, size_t n)
+{
+	return ps_arena_calloc(&p->arena, 1, n);
+}
+
+/* NUL-terminated copy of at most n bytes of s in the arena, or NULL. */
+static inline char *ps_policy_pool_strndup(struct ps_policy *p, const char *s,
+					   size_t n)
+{
+	return ps_arena_strndup(&p->arena, s, n);
+}
+
 /*
  * Append `item` to a growable pointer array: `arrp` is the address of a
  * `T **`, *n its length, *cap its capacity. PS_ENOMEM or PS_ELIMIT.
