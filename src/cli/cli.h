@@ -94,9 +94,6 @@ const char *ps_table_cell(const struct ps_table *t, size_t row, size_t col);
 int ps_table_print(const struct ps_table *t, enum ps_out_format f, FILE *out) PS_MUST_USE;
 void ps_table_free(struct ps_table *t);
 
-/* Display width of UTF-8 text in terminal columns (CJK wide = 2). */
-size_t ps_cli_text_width(const char *s);
-
 extern const struct ps_cli_cmd *const ps_cli_cmds[];
 extern const size_t ps_cli_n_cmds;
 

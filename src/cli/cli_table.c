@@ -112,42 +112,6 @@ int ps_table_add(struct ps_table *t, const char *const *cells)
 	return rc;
 }
 
-/* Width of one code point: East Asian wide and fullwidth ranges take 2. */
-static unsigned cp_width(uint32_t cp)
-{
-	if (cp < 0x1100)
-		return 1;
-	if ((cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf && cp != 0x303f) ||
-	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd))
-		return 2;
-	return 1;
-}
-
-size_t ps_cli_text_width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-
-	while (*p) {
-		uint32_t cp = *p;
-		int extra = 0;
-
-		if (cp >= 0xf0)
-			cp &= 0x07, extra = 3;
-		else if (cp >= 0xe0)
-			cp &= 0x0f, extra = 2;
-		else if (cp >= 0xc0)
-			cp &= 0x1f, extra = 1;
-		p++;
-		while (extra-- > 0 && (*p & 0xc0) == 0x80)
-			cp = (cp << 6) | (*p++ & 0x3f);
-		w += cp_width(cp);
-	}
-	return w;
-}
-
 static const char *cell_at(const struct ps_table *t, size_t row, size_t col)
 {
 	const char *s = *(char *const *)ps_vec_get((struct ps_vec *)&t->cells,
@@ -174,9 +138,9 @@ static int print_text(const struct ps_table *t, FILE *out)
 	if (w == NULL)
 		return PS_ENOMEM;
 	for (size_t c = 0; c < t->ncols; c++) {
-		w[c] = ps_cli_text_width(t->headers[c]);
+		w[c] = ps_text_width(t->headers[c]);
 		for (size_t r = 0; r < rows; r++) {
-			size_t cw = ps_cli_text_width(cell_at(t, r, c));
+			size_t cw = ps_text_width(cell_at(t, r, c));
 			if (cw > w[c])
 				w[c] = cw;
 		}
@@ -186,7 +150,7 @@ static int print_text(const struct ps_table *t, FILE *out)
 			const char *s = r == 0 ? t->headers[c] : cell_at(t, r - 1, c);
 			fputs(s, out);
 			if (c + 1 < t->ncols)
-				pad(out, w[c] - ps_cli_text_width(s) + 2);
+				pad(out, w[c] - ps_text_width(s) + 2);
 		}
 		fputc('\n', out);
 	}

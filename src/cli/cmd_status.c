@@ -326,7 +326,7 @@ static int print_status(struct ps_cli *cli)
 		fprintf(cli->out, "%s\n", ps_tr(PS_MSG_STATUS_TITLE));
 		for (size_t r = 0; r < ps_table_rows(s.t); r++)
 			fprintf(cli->out, "  %s%*s%s\n", ps_table_cell(s.t, r, 1),
-				(int)(22 - ps_cli_text_width(ps_table_cell(s.t, r, 1))), "",
+				(int)(22 - ps_text_width(ps_table_cell(s.t, r, 1))), "",
 				ps_table_cell(s.t, r, 2));
 	}
 out:

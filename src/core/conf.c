@@ -218,33 +218,6 @@ static bool utf8_valid(const unsigned char *s, size_t n)
 }
 
 /* Levenshtein distance of two short strings; large when either is long. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[65];
-
-	if (la > 64 || lb > 64)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 /* The closest of n names to `word` when it is a plausible typo, or NULL. */
 static const char *suggest(const char *word, const char *(*name_at)(
 	const void *tab, size_t i), const void *tab, size_t n)
@@ -253,7 +226,7 @@ static const char *suggest(const char *word, const char *(*name_at)(
 	size_t best_d = SIZE_MAX, len = strlen(word);
 
 	for (size_t i = 0; i < n; i++) {
-		size_t dist = edit_distance(word, name_at(tab, i));
+		size_t dist = ps_text_edit_distance(word, strlen(word), name_at(tab, i));
 
 		if (dist < best_d) {
 			best_d = dist;

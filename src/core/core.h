@@ -20,6 +20,7 @@
 #include "core/crypto.h"
 #include "core/conf.h"
 #include "core/i18n.h"
+#include "core/text.h"
 #include "core/fileio.h"
 
 #define PS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

@@ -117,32 +117,6 @@ static const char *shown(const char *s, size_t len, char *buf, size_t cap)
 	return buf;
 }
 
-static size_t edit_distance(const char *a, size_t la, const char *b)
-{
-	size_t lb = strlen(b), row[33];
-
-	if (la > 32 || lb > 32)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = row[j];
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 /* "; did you mean 'x'?" for a likely typo of one of `names`, else "". */
 static const char *hint(const char *word, size_t len, const char *const *names,
 			size_t stride, size_t n, char *buf, size_t cap)
@@ -153,7 +127,7 @@ static const char *hint(const char *word, size_t len, const char *const *names,
 	for (size_t i = 0; i < n; i++) {
 		const char *name = *(const char *const *)(const void *)(
 			(const char *)names + i * stride);
-		size_t dist = edit_distance(word, len, name);
+		size_t dist = len > 32 ? SIZE_MAX : ps_text_edit_distance(word, len, name);
 
 		if (dist < best_d) {
 			best_d = dist;

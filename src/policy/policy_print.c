@@ -32,44 +32,10 @@ static bool doc_wanted(const struct ps_policy *p, const struct ps_policy_doc *do
 	return false;
 }
 
-static bool wide(unsigned cp)
-{
-	return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-	       (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	       (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	       (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
-}
-
-/* Terminal columns of UTF-8 text: CJK and fullwidth forms count two. */
-static size_t disp_width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-
-	while (*p) {
-		unsigned cp = *p++, n = 0;
-
-		if (cp >= 0xf0) {
-			cp &= 0x07;
-			n = 3;
-		} else if (cp >= 0xe0) {
-			cp &= 0x0f;
-			n = 2;
-		} else if (cp >= 0xc0) {
-			cp &= 0x1f;
-			n = 1;
-		}
-		for (; n > 0 && (*p & 0xc0) == 0x80; n--)
-			cp = (cp << 6) | (*p++ & 0x3fu);
-		w += wide(cp) ? 2 : 1;
-	}
-	return w;
-}
-
 /* `s`, then spaces up to `width` columns; the last column gets none. */
 static void put_padded(FILE *out, const char *s, size_t width)
 {
-	size_t w = disp_width(s);
+	size_t w = ps_text_width(s);
 
 	fputs(s, out);
 	for (; w < width; w++)
@@ -84,8 +50,8 @@ static void print_docs_table(const struct ps_policy *p, FILE *out,
 	size_t wid = 2;
 
 	for (size_t i = 0; i < p->n_docs; i++)
-		if (disp_width(p->docs[i]->id) > wid)
-			wid = disp_width(p->docs[i]->id);
+		if (ps_text_width(p->docs[i]->id) > wid)
+			wid = ps_text_width(p->docs[i]->id);
 	fputs("DOCUMENTS\n", out);
 	for (size_t i = 0; i < p->n_docs; i++) {
 		const struct ps_policy_doc *d = p->docs[i];
@@ -115,8 +81,8 @@ static void print_values_table(const struct ps_policy *p, FILE *out,
 		if (!wanted(v->id, prefix))
 			continue;
 		for (size_t k = 0; k < 3; k++)
-			if (disp_width(f[k]) > w[k])
-				w[k] = disp_width(f[k]);
+			if (ps_text_width(f[k]) > w[k])
+				w[k] = ps_text_width(f[k]);
 		if (w[1] > VALUE_COL_MAX)
 			w[1] = VALUE_COL_MAX;
 		if (strlen(ps_policy_status_name(v->status)) > w[3])
@@ -152,9 +118,9 @@ static void print_one_table(const struct ps_policy_table *t, FILE *out)
 	fprintf(out, "\n  [%s] %s\n", ps_policy_status_name(t->status),
 		t->source);
 	for (size_t c = 0; c < t->n_cols && c < 64; c++) {
-		w[c] = disp_width(t->cols[c].name);
+		w[c] = ps_text_width(t->cols[c].name);
 		for (size_t r = 0; r < t->n_rows; r++) {
-			size_t cw = disp_width(t->cells[r * t->n_cols + c].text);
+			size_t cw = ps_text_width(t->cells[r * t->n_cols + c].text);
 
 			if (cw > w[c])
 				w[c] = cw;
