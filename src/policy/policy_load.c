@@ -458,28 +458,26 @@ static bool id_ok(const char *s, size_t len)
 	return dot;
 }
 
-/* Document ids: lowercase words joined by hyphens. */
-static bool doc_id_ok(const char *s, size_t len)
+/* Lowercase names of a-z, 0-9 and `extra` ('-' for documents, '_' for columns). */
+static bool name_ok(const char *s, size_t len, char extra)
 {
 	if (len == 0 || len > 64)
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == extra))
 			return false;
 	return true;
 }
 
-/* Column names: a-z, 0-9 and _. */
+static bool doc_id_ok(const char *s, size_t len)
+{
+	return name_ok(s, len, '-');
+}
+
 static bool word_ok(const char *s, size_t len)
 {
-	if (len == 0 || len > 64)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return false;
-	return true;
+	return name_ok(s, len, '_');
 }
 
 /* The id of an entry from its key node. */
