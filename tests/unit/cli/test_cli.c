@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/cli_int.h"
 #include "core/core.h"
+#include "store/store.h"
 
 static char tmpdir[256];
 static char db[512], policy[600], srcdir[512];
@@ -333,6 +334,33 @@ static void test_event_purge(void **state)
 			     NULL), 2);
 }
 
+/* Text stored by other paths may be invalid UTF-8: JSON output survives it. */
+static void test_json_invalid_utf8(void **state)
+{
+	char udb[600];
+	struct ps_store_settings set;
+	struct ps_store *st = NULL;
+	struct ps_event ev = {.ts_us = 1763600000000000LL, .sensor = "bad\xff\xfe-sensor",
+			      .event_type = "dns", .json = "{}"};
+	json_t *j;
+	json_error_t je;
+
+	(void)state;
+	snprintf(udb, sizeof(udb), "%s/utf8.db", tmpdir);
+	assert_int_equal(run("--db", udb, "--policy-dir", policy, "init", NULL), 0);
+	ps_store_settings_default(&set);
+	assert_int_equal(ps_store_open(udb, &set, &st, NULL), PS_OK);
+	assert_int_equal(ps_store_event_batch_insert(st, &ev, 1), PS_OK);
+	ps_store_close(st);
+	assert_int_equal(run("--db", udb, "event", "list", "--format", "json", NULL), 0);
+	j = json_loads(out, 0, &je);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0),
+							      "sensor")),
+			    "bad\xef\xbf\xbd\xef\xbf\xbd-sensor");
+	json_decref(j);
+}
+
 static void test_redact(void **state)
 {
 	char buf[256];
@@ -374,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_event_import_list),
 		cmocka_unit_test(test_defaults_file_and_data_dir),
 		cmocka_unit_test(test_event_purge),
+		cmocka_unit_test(test_json_invalid_utf8),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_policy_cmds),
 		cmocka_unit_test(test_postgresql),
