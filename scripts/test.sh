@@ -3,8 +3,10 @@
 # The test command: installs missing Debian packages, builds a preset and
 # runs the whole CTest suite (unit tests, store suite, fuzz-corpus replays).
 # The store suite runs on SQLite always, and on PostgreSQL too: against
-# $PANSHI_TEST_PG_DSN when set, else against a throwaway loopback cluster
-# that this script starts and stops (skipped with a note if it cannot).
+# $PANSHI_TEST_PG_DSN when set, else against the loopback test cluster of
+# scripts/pg-test-cluster.sh: one already running is used and left running,
+# otherwise this script starts one and removes it at exit (and the
+# PostgreSQL suite is skipped, with a note, if it cannot).
 #
 #   bash scripts/test.sh [--preset dev|ci|asan|release] [--no-pg] [ctest args]
 set -euo pipefail
@@ -33,7 +35,11 @@ stop_cluster() {
 trap stop_cluster EXIT
 
 if [ "$pg" = yes ] && [ -z "${PANSHI_TEST_PG_DSN:-}" ]; then
-	if bash scripts/pg-test-cluster.sh start; then
+	if bash scripts/pg-test-cluster.sh status >/dev/null 2>&1; then
+		# someone else's cluster (a manual start, another run): use it, leave it
+		eval "$(bash scripts/pg-test-cluster.sh env)"
+		export PANSHI_TEST_PG_DSN
+	elif bash scripts/pg-test-cluster.sh start; then
 		cluster_started=yes
 		eval "$(bash scripts/pg-test-cluster.sh env)"
 		export PANSHI_TEST_PG_DSN

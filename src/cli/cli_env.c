@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "cli/cli.h"
+#include "cli/cli_int.h"
 #include "core/core.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -86,11 +87,14 @@ const char *ps_cli_db_spec(struct ps_cli *cli)
 	return cli->db_default;
 }
 
-bool ps_cli_spec_is_file(const char *spec)
+const char *ps_cli_spec_file(const char *spec)
 {
-	return strncmp(spec, "postgresql://", 13) != 0 &&
-	       strncmp(spec, "postgres://", 11) != 0 &&
-	       strchr(spec, '=') == NULL && strcmp(spec, ":memory:") != 0;
+	if (strncmp(spec, "sqlite:", 7) == 0)
+		spec += 7;
+	else if (strncmp(spec, "postgresql://", 13) == 0 ||
+		 strncmp(spec, "postgres://", 11) == 0 || strchr(spec, '=') != NULL)
+		return NULL;
+	return strcmp(spec, ":memory:") == 0 ? NULL : spec;
 }
 
 /* mkdir -p for the directory part of a SQLite file path. */
@@ -118,10 +122,12 @@ static int make_parent_dirs(struct ps_cli *cli, const char *file)
 	return PS_OK;
 }
 
-static int check_schema(struct ps_cli *cli, const char *spec)
+static int check_schema(struct ps_cli *cli, const char *raw_spec)
 {
 	int v = 0, rc = ps_store_schema_version(cli->store, &v);
+	char spec[1024];
 
+	ps_cli_spec_redact(raw_spec, spec, sizeof(spec));
 	if (rc != PS_OK) {
 		ps_cli_error(cli, "cannot read schema version of store '%s': %s", spec,
 			     ps_store_errmsg(cli->store));
@@ -139,7 +145,7 @@ int ps_cli_store_open(struct ps_cli *cli, bool create)
 {
 	const struct ps_store_settings *ss;
 	struct ps_diag d = {{0}};
-	const char *spec;
+	const char *spec, *file;
 	struct stat st;
 	int rc, from = 0, to = 0;
 
@@ -150,13 +156,13 @@ int ps_cli_store_open(struct ps_cli *cli, bool create)
 		return rc;
 	ss = ps_conf_section_get(cli->conf, "store");
 	spec = ps_cli_db_spec(cli);
-	if (ps_cli_spec_is_file(spec)) {
-		if (!create && stat(spec, &st) != 0) {
+	if ((file = ps_cli_spec_file(spec)) != NULL) {
+		if (!create && stat(file, &st) != 0) {
 			ps_cli_error(cli, "store '%s' does not exist; run 'panshi init' first",
-				     spec);
+				     file);
 			return PS_ENOENT;
 		}
-		if (create && (rc = make_parent_dirs(cli, spec)) != PS_OK)
+		if (create && (rc = make_parent_dirs(cli, file)) != PS_OK)
 			return rc;
 	}
 	rc = ps_store_open(spec, ss, &cli->store, &d);

@@ -4,6 +4,7 @@
  * writes) into a store event record; used by `panshi event import` and
  * fuzzed by fuzz/fuzz_cli_eve.c. Hostile lines are rejected with the field.
  */
+#include <stdbool.h>
 #include <string.h>
 #include <jansson.h>
 
@@ -12,6 +13,36 @@
 
 #define EVE_LINE_MAX (1u << 20)
 #define EVE_STR_MAX 256
+/* EVE records nest a few levels; SQLite's json_valid() stops at 2000. */
+#define EVE_DEPTH_MAX 64
+
+/* Whether the JSON text nests objects and arrays at most `max` deep. */
+static bool depth_ok(const char *s, size_t len, unsigned max)
+{
+	unsigned depth = 0;
+	bool str = false, esc = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (str) {
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"')
+				str = false;
+		} else if (c == '"') {
+			str = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > max)
+				return false;
+		} else if ((c == '}' || c == ']') && depth > 0) {
+			depth--;
+		}
+	}
+	return true;
+}
 
 static int get_str(json_t *root, const char *key, bool required,
 		   const char **out, struct ps_diag *d)
@@ -106,6 +137,10 @@ int ps_cli_eve_parse(const char *line, size_t len, struct ps_event *ev,
 	*root = NULL;
 	if (len > EVE_LINE_MAX) {
 		ps_diag_set(d, "line longer than %u bytes", EVE_LINE_MAX);
+		return PS_ELIMIT;
+	}
+	if (!depth_ok(line, len, EVE_DEPTH_MAX)) {
+		ps_diag_set(d, "JSON nested deeper than %u levels", EVE_DEPTH_MAX);
 		return PS_ELIMIT;
 	}
 	*root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);

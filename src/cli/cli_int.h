@@ -11,6 +11,12 @@
 /* The entry for `noun verb` (verb NULL for one-word commands), or NULL. */
 const struct ps_cli_cmd *ps_cli_cmd_lookup(const char *noun, const char *verb);
 
+/*
+ * A JSON string for text that may not be valid UTF-8: invalid bytes become
+ * U+FFFD. NULL only when out of memory. Caller owns the reference.
+ */
+json_t *ps_cli_json_text(const char *s);
+
 /* Redact the password of a PostgreSQL URL or conninfo into out. */
 void ps_cli_spec_redact(const char *spec, char *out, size_t outlen);
 

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/cli_int.h"
 #include "core/core.h"
 
 #define TABLE_MAX_CELLS (1u << 24)
@@ -130,30 +131,75 @@ static void pad(FILE *out, size_t n)
 		fputc(' ', out);
 }
 
+/* C0 controls, DEL and the C1 controls (UTF-8 c2 80..c2 9f). */
+static size_t control_len(const unsigned char *p)
+{
+	if (p[0] < 0x20 || p[0] == 0x7f)
+		return 1;
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	return 0;
+}
+
+/*
+ * Cell text safe for a terminal: values come from traffic, and an escape
+ * sequence or a newline in one must not drive the terminal or forge a row.
+ * Returns s itself when it is clean, else an escaped copy held in b.
+ */
+static const char *term_safe(const char *s, struct ps_buf *b)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	bool clean = true;
+
+	for (size_t i = 0; p[i] && clean; i++)
+		clean = control_len(p + i) == 0;
+	if (clean)
+		return s;
+	ps_buf_reset(b);
+	for (; *p; p++) {
+		size_t n = control_len(p);
+		int rc = PS_OK;
+
+		for (size_t k = 0; k < n && rc == PS_OK; k++)
+			rc = ps_buf_addf(b, "\\x%02x", p[k]);
+		if (n == 0)
+			rc = ps_buf_addch(b, *p);
+		else
+			p += n - 1;
+		if (rc != PS_OK)
+			return "?";
+	}
+	return ps_buf_cstr(b);
+}
+
 static int print_text(const struct ps_table *t, FILE *out)
 {
 	size_t rows = ps_table_rows(t);
 	size_t *w = ps_calloc(PS_MEM_CLI, t->ncols ? t->ncols : 1, sizeof(*w));
+	struct ps_buf b;
 
 	if (w == NULL)
 		return PS_ENOMEM;
+	ps_buf_init(&b, PS_MEM_CLI, 1u << 20);
 	for (size_t c = 0; c < t->ncols; c++) {
-		w[c] = ps_text_width(t->headers[c]);
+		w[c] = ps_text_width(term_safe(t->headers[c], &b));
 		for (size_t r = 0; r < rows; r++) {
-			size_t cw = ps_text_width(cell_at(t, r, c));
+			size_t cw = ps_text_width(term_safe(cell_at(t, r, c), &b));
 			if (cw > w[c])
 				w[c] = cw;
 		}
 	}
 	for (size_t r = 0; r <= rows; r++) {
 		for (size_t c = 0; c < t->ncols; c++) {
-			const char *s = r == 0 ? t->headers[c] : cell_at(t, r - 1, c);
+			const char *s = term_safe(r == 0 ? t->headers[c] :
+						  cell_at(t, r - 1, c), &b);
 			fputs(s, out);
 			if (c + 1 < t->ncols)
 				pad(out, w[c] - ps_text_width(s) + 2);
 		}
 		fputc('\n', out);
 	}
+	ps_buf_release(&b);
 	ps_free(w);
 	return ferror(out) ? PS_EIO : PS_OK;
 }
@@ -195,7 +241,7 @@ static size_t utf8_seq(const unsigned char *p)
  * A JSON string for text that may not be valid UTF-8 (stored values come
  * from traffic): invalid bytes become U+FFFD instead of failing the output.
  */
-static json_t *json_text(const char *s)
+json_t *ps_cli_json_text(const char *s)
 {
 	json_t *j = json_string(s);
 	struct ps_buf b;
@@ -232,7 +278,7 @@ static int print_json(const struct ps_table *t, FILE *out)
 		}
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (json_object_set_new(obj, t->headers[c],
-						json_text(cell_at(t, r, c))) != 0) {
+						ps_cli_json_text(cell_at(t, r, c))) != 0) {
 				rc = PS_ENOMEM;
 				break;
 			}

@@ -5,6 +5,9 @@
  * output) into it in batched transactions.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,37 +25,93 @@ static const char *const event_cols[] = {
 	"dest_ip", "dest_port", "proto", "app_proto", "sensor",
 };
 
+/* Text of the event_cols of one event; numbers go into `nums`. */
+static void event_cells(const struct ps_event *ev, char nums[4][PS_TIME_FMT_SIZE],
+			const char *cells[10])
+{
+	if (ps_time_fmt_iso8601(ev->ts_us, PS_TZ_SHANGHAI, PS_TIME_FMT_US, nums[0],
+				PS_TIME_FMT_SIZE) != PS_OK)
+		snprintf(nums[0], PS_TIME_FMT_SIZE, "%lld", (long long)ev->ts_us);
+	snprintf(nums[1], PS_TIME_FMT_SIZE, "%d", ev->severity);
+	snprintf(nums[2], PS_TIME_FMT_SIZE, "%d", ev->src_port);
+	snprintf(nums[3], PS_TIME_FMT_SIZE, "%d", ev->dest_port);
+	cells[0] = nums[0];
+	cells[1] = ev->event_type;
+	cells[2] = ev->severity > 0 ? nums[1] : NULL;
+	cells[3] = ev->src_ip;
+	cells[4] = ev->src_ip != NULL ? nums[2] : NULL;
+	cells[5] = ev->dest_ip;
+	cells[6] = ev->dest_ip != NULL ? nums[3] : NULL;
+	cells[7] = ev->proto;
+	cells[8] = ev->app_proto;
+	cells[9] = ev->sensor;
+}
+
 static int add_event_row(void *arg, const struct ps_event *ev)
 {
-	struct ps_table *t = arg;
-	char ts[PS_TIME_FMT_SIZE];
-	int rc;
+	char nums[4][PS_TIME_FMT_SIZE];
+	const char *cells[10];
 
-	if (ps_time_fmt_iso8601(ev->ts_us, PS_TZ_SHANGHAI, PS_TIME_FMT_US, ts,
-				sizeof(ts)) != PS_OK)
-		snprintf(ts, sizeof(ts), "%lld", (long long)ev->ts_us);
-	if ((rc = ps_table_row(t)) != PS_OK)
-		return rc;
-	rc = ps_table_set(t, 0, ts);
-	if (rc == PS_OK)
-		rc = ps_table_set(t, 1, ev->event_type);
-	if (rc == PS_OK && ev->severity > 0)
-		rc = ps_table_addf(t, 2, "%d", ev->severity);
-	if (rc == PS_OK)
-		rc = ps_table_set(t, 3, ev->src_ip);
-	if (rc == PS_OK && ev->src_ip != NULL)
-		rc = ps_table_addf(t, 4, "%d", ev->src_port);
-	if (rc == PS_OK)
-		rc = ps_table_set(t, 5, ev->dest_ip);
-	if (rc == PS_OK && ev->dest_ip != NULL)
-		rc = ps_table_addf(t, 6, "%d", ev->dest_port);
-	if (rc == PS_OK)
-		rc = ps_table_set(t, 7, ev->proto);
-	if (rc == PS_OK)
-		rc = ps_table_set(t, 8, ev->app_proto);
-	if (rc == PS_OK)
-		rc = ps_table_set(t, 9, ev->sensor);
-	return rc;
+	event_cells(ev, nums, cells);
+	return ps_table_add(arg, cells);
+}
+
+/* CSV and JSON are written row by row, so any number of rows fits. */
+struct stream {
+	FILE *out;
+	enum ps_out_format format;
+	size_t rows;
+};
+
+static int stream_row(void *arg, const struct ps_event *ev)
+{
+	struct stream *st = arg;
+	char nums[4][PS_TIME_FMT_SIZE];
+	const char *cells[10];
+	json_t *obj;
+	int rc = PS_OK;
+
+	event_cells(ev, nums, cells);
+	if (st->format == PS_OUT_CSV) {
+		for (size_t c = 0; c < PS_ARRAY_LEN(event_cols); c++) {
+			if (c > 0)
+				fputc(',', st->out);
+			ps_csv_write_field(st->out, cells[c]);
+		}
+		fputs("\r\n", st->out);
+	} else {
+		if ((obj = json_object()) == NULL)
+			return PS_ENOMEM;
+		for (size_t c = 0; c < PS_ARRAY_LEN(event_cols) && rc == PS_OK; c++)
+			if (json_object_set_new(obj, event_cols[c],
+						ps_cli_json_text(cells[c] ? cells[c] : "")) != 0)
+				rc = PS_ENOMEM;
+		fputs(st->rows ? ",\n  " : "[\n  ", st->out);
+		if (rc == PS_OK && json_dumpf(obj, st->out, JSON_COMPACT |
+					      JSON_PRESERVE_ORDER) != 0)
+			rc = PS_EIO;
+		json_decref(obj);
+	}
+	st->rows++;
+	return rc == PS_OK && ferror(st->out) ? PS_EIO : rc;
+}
+
+static void stream_begin(struct stream *st)
+{
+	if (st->format == PS_OUT_CSV) {
+		for (size_t c = 0; c < PS_ARRAY_LEN(event_cols); c++) {
+			if (c > 0)
+				fputc(',', st->out);
+			ps_csv_write_field(st->out, event_cols[c]);
+		}
+		fputs("\r\n", st->out);
+	}
+}
+
+static void stream_end(struct stream *st)
+{
+	if (st->format == PS_OUT_JSON)
+		fputs(st->rows ? "\n]\n" : "[]\n", st->out);
 }
 
 static int parse_time_opt(struct ps_cli *cli, const char *opt, const char *v,
@@ -115,54 +174,79 @@ static int list_opts(struct ps_cli *cli, int argc, char **argv,
 	return PS_OK;
 }
 
+static int list_table(struct ps_cli *cli, const struct ps_event_filter *f)
+{
+	struct ps_table *t = ps_table_new(PS_ARRAY_LEN(event_cols), event_cols);
+	int rc;
+
+	if (t == NULL)
+		return PS_ENOMEM;
+	rc = ps_store_event_query(cli->store, f, add_event_row, t);
+	if (rc == PS_OK)
+		rc = ps_table_print(t, PS_OUT_TABLE, cli->out);
+	ps_table_free(t);
+	return rc;
+}
+
 static int event_list(struct ps_cli *cli, int argc, char **argv)
 {
 	struct ps_event_filter f = {.limit = 100, .order = PS_EVENT_ORDER_TS_DESC};
-	struct ps_table *t;
+	struct stream st;
 	int rc;
 
 	if (list_opts(cli, argc, argv, &f) != PS_OK)
 		return ps_cli_usage(cli, &ps_cmd_event_list);
 	if (ps_cli_store_open(cli, false) != PS_OK)
 		return PS_CLI_FAIL;
-	t = ps_table_new(PS_ARRAY_LEN(event_cols), event_cols);
-	if (t == NULL)
-		return PS_CLI_FAIL;
-	rc = ps_store_event_query(cli->store, &f, add_event_row, t);
-	if (rc != PS_OK)
+	if (cli->format == PS_OUT_TABLE) {
+		rc = list_table(cli, &f);
+	} else {
+		st = (struct stream){cli->out, cli->format, 0};
+		stream_begin(&st);
+		rc = ps_store_event_query(cli->store, &f, stream_row, &st);
+		stream_end(&st);
+	}
+	if (rc == PS_ELIMIT)
+		ps_cli_error(cli, "too many rows for a table; use --limit, or "
+			     "--format csv or json, which have no such limit");
+	else if (rc == PS_EDB)
 		ps_cli_error(cli, "cannot list events: %s", ps_store_errmsg(cli->store));
-	else if ((rc = ps_table_print(t, cli->format, cli->out)) != PS_OK)
-		ps_cli_error(cli, "cannot write output: %s", ps_strerror(rc));
-	ps_table_free(t);
+	else if (rc != PS_OK)
+		ps_cli_error(cli, "cannot list events: %s", ps_strerror(rc));
 	return rc == PS_OK ? PS_CLI_OK : PS_CLI_FAIL;
 }
 
 /*
- * Read one line into b without its newline. An over-long line is consumed
- * and reported as PS_ELIMIT. PS_EOF at end of input.
+ * Read one line into b without its newline. Bytes are taken one at a time
+ * so a NUL cannot hide the end of a line. Returns PS_OK, PS_EOF at end of
+ * input, PS_ELIMIT for an over-long line and PS_EPROTO for a line with a
+ * NUL byte (both consumed whole), or PS_EIO.
  */
 static int read_line(FILE *f, struct ps_buf *b)
 {
-	char chunk[8192];
-	bool any = false, toolong = false;
+	bool any = false, toolong = false, nul = false;
+	int c;
 
 	ps_buf_reset(b);
-	while (fgets(chunk, sizeof(chunk), f) != NULL) {
-		size_t n = strlen(chunk);
-		bool nl = n > 0 && chunk[n - 1] == '\n';
-
+	while ((c = getc_unlocked(f)) != EOF) {
 		any = true;
-		if (!toolong && ps_buf_add(b, chunk, nl ? n - 1 : n) != PS_OK)
-			toolong = true;
-		if (nl)
+		if (c == '\n')
 			break;
+		if (c == '\0')
+			nul = true;
+		else if (!toolong && ps_buf_addch(b, (uint8_t)c) != PS_OK)
+			toolong = true;
 	}
 	if (ferror(f))
 		return PS_EIO;
 	if (!any)
 		return PS_EOF;
+	if (nul)
+		return PS_EPROTO;
 	return toolong ? PS_ELIMIT : PS_OK;
 }
+
+#define IMPORT_ERRORS_SHOWN 50
 
 struct import_state {
 	struct ps_cli *cli;
@@ -171,27 +255,72 @@ struct import_state {
 	struct ps_event *batch;
 	json_t **roots;
 	char **lines;
+	long *linenos;
 	size_t n, cap;
-	long long imported, bad;
+	long long imported, bad, file_bad;
 };
 
-static int flush_batch(struct import_state *s)
+static void PS_PRINTF(3, 4) bad_line(struct import_state *s, long lineno,
+				     const char *fmt, ...)
 {
-	int rc = PS_OK;
+	char msg[600];
+	va_list ap;
 
-	if (s->n > 0) {
-		rc = ps_store_event_batch_insert(s->cli->store, s->batch, s->n);
-		if (rc != PS_OK)
-			ps_cli_error(s->cli, "cannot store events from '%s': %s", s->path,
-				     ps_store_errmsg(s->cli->store));
-		else
-			s->imported += (long long)s->n;
-	}
+	s->bad++;
+	if (++s->file_bad > IMPORT_ERRORS_SHOWN)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ps_cli_error(s->cli, "%s:%ld: %s", s->path, lineno, msg);
+	if (s->file_bad == IMPORT_ERRORS_SHOWN)
+		ps_cli_error(s->cli, "%s: further bad lines are counted, not shown", s->path);
+}
+
+static void batch_clear(struct import_state *s)
+{
 	for (size_t i = 0; i < s->n; i++) {
 		json_decref(s->roots[i]);
 		ps_free(s->lines[i]);
 	}
 	s->n = 0;
+}
+
+/*
+ * Store the batch in one transaction. If the store refuses it, retry event
+ * by event so that one refused row costs only its own line. Returns PS_EDB
+ * when the store refused every event of a batch of several: it is failing,
+ * and the caller stops rather than report every remaining line.
+ */
+static int flush_batch(struct import_state *s)
+{
+	struct ps_store *st = s->cli->store;
+	size_t stored = 0;
+	int rc = PS_OK;
+
+	if (s->n == 0)
+		return PS_OK;
+	if (ps_store_event_batch_insert(st, s->batch, s->n) == PS_OK) {
+		s->imported += (long long)s->n;
+		batch_clear(s);
+		return PS_OK;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		if (ps_store_event_batch_insert(st, &s->batch[i], 1) == PS_OK)
+			stored++;
+		else
+			bad_line(s, s->linenos[i], "cannot store event: %s",
+				 ps_store_errmsg(st));
+	}
+	s->imported += (long long)stored;
+	if (stored == 0 && s->n > 1) {
+		ps_cli_error(s->cli, "stopped importing '%s' after line %ld: the store "
+			     "refused every event of the last batch; events before "
+			     "line %ld are stored", s->path, s->linenos[s->n - 1],
+			     s->linenos[0]);
+		rc = PS_EDB;
+	}
+	batch_clear(s);
 	return rc;
 }
 
@@ -205,8 +334,7 @@ static int import_line(struct import_state *s, struct ps_buf *b, long lineno)
 
 	rc = ps_cli_eve_parse(ps_buf_cstr(b), ps_buf_len(b), ev, &s->roots[s->n], &d);
 	if (rc != PS_OK) {
-		ps_cli_error(s->cli, "%s:%ld: %s", s->path, lineno, d.msg);
-		s->bad++;
+		bad_line(s, lineno, "%s", d.msg);
 		return PS_OK;
 	}
 	line = ps_buf_take(b, &len);
@@ -215,6 +343,7 @@ static int import_line(struct import_state *s, struct ps_buf *b, long lineno)
 		return PS_ENOMEM;
 	}
 	s->lines[s->n] = line;
+	s->linenos[s->n] = lineno;
 	ev->json = line;
 	if (s->sensor != NULL)
 		ev->sensor = s->sensor;
@@ -231,34 +360,47 @@ static int blank(const struct ps_buf *b)
 	return 1;
 }
 
+/* Drop a UTF-8 byte-order mark that some tools write at the start of a file. */
+static void strip_bom(struct ps_buf *b)
+{
+	size_t n = ps_buf_len(b);
+
+	if (n >= 3 && memcmp(b->p, "\xef\xbb\xbf", 3) == 0) {
+		memmove(b->p, b->p + 3, n - 3);
+		ps_buf_truncate(b, n - 3);
+	}
+}
+
 static int import_file(struct import_state *s, FILE *f)
 {
 	struct ps_buf b;
 	long lineno = 0;
 	int rc = PS_OK;
 
+	s->file_bad = 0;
 	ps_buf_init(&b, PS_MEM_CLI, LINE_MAX_BYTES);
 	while (rc == PS_OK) {
 		int r = read_line(f, &b);
 
 		if (r == PS_EOF)
 			break;
-		lineno++;
+		if (++lineno == 1 && r == PS_OK)
+			strip_bom(&b);
 		if (r == PS_EIO) {
-			ps_cli_error(s->cli, "cannot read '%s': %s", s->path, strerror(errno));
+			ps_cli_error(s->cli, "cannot read '%s' after line %ld: %s", s->path,
+				     lineno - 1, strerror(errno));
 			rc = PS_EIO;
 		} else if (r == PS_ELIMIT) {
-			ps_cli_error(s->cli, "%s:%ld: line longer than %u bytes", s->path,
-				     lineno, LINE_MAX_BYTES - 1);
-			s->bad++;
+			bad_line(s, lineno, "line longer than %u bytes", LINE_MAX_BYTES - 1);
+		} else if (r == PS_EPROTO) {
+			bad_line(s, lineno, "line contains a NUL byte");
 		} else if (!blank(&b)) {
 			rc = import_line(s, &b, lineno);
 		}
 	}
-	if (rc == PS_OK)
-		rc = flush_batch(s);
-	else
-		(void)flush_batch(s); /* keep what was read before the failure */
+	/* store what was read before a read error too */
+	if (flush_batch(s) != PS_OK && rc == PS_OK)
+		rc = PS_EDB;
 	ps_buf_release(&b);
 	return rc;
 }
@@ -269,7 +411,8 @@ static int import_alloc(struct import_state *s, size_t cap)
 	s->batch = ps_calloc(PS_MEM_CLI, cap, sizeof(*s->batch));
 	s->roots = ps_calloc(PS_MEM_CLI, cap, sizeof(*s->roots));
 	s->lines = ps_calloc(PS_MEM_CLI, cap, sizeof(*s->lines));
-	return s->batch && s->roots && s->lines ? PS_OK : PS_ENOMEM;
+	s->linenos = ps_calloc(PS_MEM_CLI, cap, sizeof(*s->linenos));
+	return s->batch && s->roots && s->lines && s->linenos ? PS_OK : PS_ENOMEM;
 }
 
 static void import_free(struct import_state *s)
@@ -277,6 +420,7 @@ static void import_free(struct import_state *s)
 	ps_free(s->batch);
 	ps_free(s->roots);
 	ps_free(s->lines);
+	ps_free(s->linenos);
 }
 
 static int event_import(struct ps_cli *cli, int argc, char **argv)

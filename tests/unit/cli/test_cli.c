@@ -361,6 +361,119 @@ static void test_json_invalid_utf8(void **state)
 	json_decref(j);
 }
 
+static void write_bytes(const char *path, const char *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(p, 1, n, f), n);
+	fclose(f);
+}
+
+#define EV(ip) "{\"timestamp\":\"2026-11-20T09:00:00Z\",\"event_type\":\"dns\"," \
+	       "\"src_ip\":\"" ip "\"}\n"
+
+/* Hostile files: NUL bytes, deep nesting, a BOM, rows the store refuses. */
+static void test_import_hostile(void **state)
+{
+	char hdb[600], f1[600], f2[600], cfg[600], deep[300];
+	static const char nul_file[] = "\xef\xbb\xbf" EV("192.0.2.1")
+		"{\"timestamp\":\"2026-11-20T09:00:00Z\",\"event_type\":\"dns\"}\0junk\n"
+		EV("192.0.2.3");
+	struct ps_store_settings set;
+	struct ps_store *st = NULL;
+	FILE *f;
+
+	(void)state;
+	snprintf(hdb, sizeof(hdb), "%s/hostile.db", tmpdir);
+	snprintf(f1, sizeof(f1), "%s/nul.jsonl", tmpdir);
+	snprintf(f2, sizeof(f2), "%s/refused.jsonl", tmpdir);
+	snprintf(cfg, sizeof(cfg), "%s/batch2.yaml", tmpdir);
+	assert_int_equal(run("--db", hdb, "--policy-dir", policy, "init", NULL), 0);
+
+	/* line 2 holds a NUL: it is bad, line 3 still imports; BOM ignored */
+	write_bytes(f1, nul_file, sizeof(nul_file) - 1);
+	assert_int_equal(run("--db", hdb, "event", "import", f1, NULL), 1);
+	assert_non_null(strstr(out, "imported 2 events, 1 bad lines"));
+	assert_non_null(strstr(err, "nul.jsonl:2: line contains a NUL byte"));
+
+	/* nesting deeper than EVE ever needs is refused before parsing */
+	memset(deep, '[', 100);
+	memset(deep + 100, ']', 100);
+	deep[200] = '\0';
+	f = fopen(f1, "w");
+	assert_non_null(f);
+	fprintf(f, "{\"timestamp\":\"2026-11-20T09:00:00Z\",\"event_type\":\"dns\",\"x\":%s}\n", deep);
+	fclose(f);
+	assert_int_equal(run("--db", hdb, "event", "import", f1, NULL), 1);
+	assert_non_null(strstr(err, "nul.jsonl:1: JSON nested deeper than 64 levels"));
+
+	/* a row the store refuses costs only its own line (batch of 2) */
+	ps_store_settings_default(&set);
+	assert_int_equal(ps_store_open(hdb, &set, &st, NULL), PS_OK);
+	assert_int_equal(ps_store_exec(st, "CREATE TRIGGER refuse BEFORE INSERT ON events "
+				       "WHEN NEW.src_ip LIKE '198.51.100.%' BEGIN "
+				       "SELECT RAISE(ABORT, 'refused by test'); END"), PS_OK);
+	ps_store_close(st);
+	write_file(cfg, "store:\n  batch_size: 2\n");
+	write_file(f2, EV("192.0.2.10") EV("192.0.2.11") EV("198.51.100.1") EV("192.0.2.12")
+		   EV("192.0.2.13"));
+	assert_int_equal(run("--config", cfg, "--db", hdb, "event", "import", f2, NULL), 1);
+	assert_non_null(strstr(out, "imported 4 events, 1 bad lines"));
+	assert_non_null(strstr(err, "refused.jsonl:3: cannot store event:"));
+	assert_non_null(strstr(err, "refused by test"));
+
+	/* a store that refuses everything stops the import with what is stored */
+	write_file(f2, EV("192.0.2.20") EV("198.51.100.2") EV("198.51.100.3")
+		   EV("198.51.100.4") EV("192.0.2.21"));
+	assert_int_equal(run("--config", cfg, "--db", hdb, "event", "import", f2, NULL), 1);
+	assert_non_null(strstr(err, "stopped importing"));
+	assert_non_null(strstr(err, "after line 4"));
+	assert_non_null(strstr(err, "events before line 3 are stored"));
+	assert_non_null(strstr(out, "imported 1 events, 3 bad lines"));
+}
+
+/* Values from traffic cannot drive the terminal or forge table rows. */
+static void test_table_escapes(void **state)
+{
+	char edb[600];
+	struct ps_store_settings set;
+	struct ps_store *st = NULL;
+	struct ps_event ev = {.ts_us = 1763600000000000LL, .event_type = "x\x1b]0;pwn\x07",
+			      .src_ip = "192.0.2.1\nforged row", .sensor = "c1\xc2\x9bz",
+			      .json = "{}"};
+
+	(void)state;
+	snprintf(edb, sizeof(edb), "sqlite:%s/esc/e.db", tmpdir);
+	assert_int_equal(run("--db", edb, "--policy-dir", policy, "init", NULL), 0);
+	assert_int_equal(run("--db", edb, "--policy-dir", policy, "status", NULL), 0);
+	ps_store_settings_default(&set);
+	assert_int_equal(ps_store_open(edb, &set, &st, NULL), PS_OK);
+	assert_int_equal(ps_store_event_batch_insert(st, &ev, 1), PS_OK);
+	ps_store_close(st);
+	assert_int_equal(run("--db", edb, "event", "list", NULL), 0);
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strchr(out, '\x07'));
+	assert_null(strstr(out, "\xc2\x9b"));
+	assert_non_null(strstr(out, "x\\x1b]0;pwn\\x07"));
+	assert_non_null(strstr(out, "192.0.2.1\\x0aforged row"));
+	assert_non_null(strstr(out, "c1\\xc2\\x9bz"));
+	/* two lines: the header and one row */
+	{
+		int lines = 0;
+
+		for (const char *p = out; *p; p++)
+			lines += *p == '\n';
+		assert_int_equal(lines, 2);
+	}
+	/* JSON and CSV keep the value as stored, properly encoded */
+	assert_int_equal(run("--db", edb, "event", "list", "--format", "json", NULL), 0);
+	assert_non_null(strstr(out, "\\u001B]0;pwn\\u0007"));
+	assert_int_equal(run("--db", edb, "event", "list", "--limit", "0", "--format",
+			     "json", "--type", "none", NULL), 0);
+	assert_string_equal(out, "[]\n");
+}
+
 static void test_redact(void **state)
 {
 	char buf[256];
@@ -374,6 +487,19 @@ static void test_redact(void **state)
 	assert_string_equal(buf, "var/panshi.db");
 	ps_cli_spec_redact("postgresql://ops@db/p", buf, sizeof(buf));
 	assert_string_equal(buf, "postgresql://ops@db/p");
+	ps_cli_spec_redact("postgresql://db:5432/p?user=ops&password=s3cret&sslmode=require",
+			   buf, sizeof(buf));
+	assert_string_equal(buf, "postgresql://db:5432/p?user=ops&password=***&sslmode=require");
+	ps_cli_spec_redact("postgresql://ops:pw@db/p?password=x", buf, sizeof(buf));
+	assert_string_equal(buf, "postgresql://ops:***@db/p?password=***");
+	ps_cli_spec_redact("host=db password='s3 cr\\'et' dbname=p", buf, sizeof(buf));
+	assert_string_equal(buf, "host=db password=*** dbname=p");
+	ps_cli_spec_redact("password=x", buf, sizeof(buf));
+	assert_string_equal(buf, "password=***");
+	ps_cli_spec_redact("host=db oldpassword=x", buf, sizeof(buf));
+	assert_string_equal(buf, "host=db oldpassword=x");
+	ps_cli_spec_redact("host=db password=secret", buf, 12);
+	assert_string_equal(buf, "host=db pas");
 }
 
 static void test_policy_cmds(void **state)
@@ -403,6 +529,8 @@ int main(void)
 		cmocka_unit_test(test_defaults_file_and_data_dir),
 		cmocka_unit_test(test_event_purge),
 		cmocka_unit_test(test_json_invalid_utf8),
+		cmocka_unit_test(test_import_hostile),
+		cmocka_unit_test(test_table_escapes),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_policy_cmds),
 		cmocka_unit_test(test_postgresql),
