@@ -21,7 +21,10 @@ struct ps_hashmap_slot {
 	void *val;
 };
 
-/* Fixed default seed; callers facing hostile keys should set a random one. */
+/*
+ * Fallback seed, used only when the random generator fails at init. It is
+ * public, so a map seeded with it does not resist chosen collisions.
+ */
 static const uint8_t default_seed[16] = {
 	0x70, 0x61, 0x6e, 0x73, 0x68, 0x69, 0xe7, 0xa3,
 	0x90, 0xe7, 0x9f, 0xb3, 0x2d, 0x73, 0x65, 0x65,
@@ -127,7 +130,8 @@ int ps_hashmap_init(struct ps_hashmap *m, enum ps_mem_sub sub, size_t initial,
 	m->flags = flags;
 	m->hash = ps_hash_sip13;
 	m->eq = ps_slice_eq;
-	memcpy(m->seed, default_seed, sizeof(m->seed));
+	if (ps_random_bytes(m->seed, sizeof(m->seed)) != PS_OK)
+		memcpy(m->seed, default_seed, sizeof(m->seed));
 	return (flags & ~(unsigned)PS_HASHMAP_BORROW_KEYS) == 0 ? PS_OK : PS_EINVAL;
 }
 

@@ -2,8 +2,10 @@
 /*
  * Hash map from byte-string keys to `void *` values (the idea of Redis
  * dict.h: containers with callbacks), open addressing with linear probing.
- * Keyed SipHash-1-3 by default, so keys taken from network input cannot be
- * chosen to collide; every table has a maximum entry count.
+ * Keyed SipHash-1-3 under a random per-map seed by default, so keys taken
+ * from network input cannot be chosen to collide (unless the random
+ * generator failed, see ps_hashmap_init); every table has a maximum entry
+ * count.
  */
 #ifndef PS_CORE_HASHMAP_H
 #define PS_CORE_HASHMAP_H
@@ -57,9 +59,14 @@ struct ps_hashmap {
 
 /*
  * Empty map sized for `initial` entries on first insert, holding at most
- * `max_entries`. Hash is SipHash-1-3 under a fixed default seed, keys are
- * compared byte-wise, values are not freed. No allocation here. Returns
- * PS_OK, or PS_EINVAL for unknown flags.
+ * `max_entries`. Hash is SipHash-1-3 under a seed of 16 fresh bytes from
+ * ps_random_bytes, so hashes and iteration order differ between maps and
+ * runs; if the generator fails the map silently gets a fixed public seed
+ * (still correct, but collisions can then be chosen). Tests that need a
+ * reproducible order set a seed with ps_hashmap_hash_set. Keys are
+ * compared byte-wise, values are not freed. No ps_malloc here (OpenSSL's
+ * generator allocates its own state on first use). Returns PS_OK, or
+ * PS_EINVAL for unknown flags.
  */
 int ps_hashmap_init(struct ps_hashmap *m, enum ps_mem_sub sub, size_t initial,
 		    size_t max_entries, unsigned flags) PS_MUST_USE;

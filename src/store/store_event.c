@@ -2,8 +2,9 @@
 /*
  * The events table: batched inserts with cached multi-row statements,
  * filtered count and listing for `panshi event list`, retention purge and,
- * on PostgreSQL, monthly partitions. Written once against the portable
- * statement API, so both backends run the same SQL.
+ * on PostgreSQL, monthly partitions that batch inserts create as their
+ * months first appear. Written once against the portable statement API,
+ * so both backends run the same SQL.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -104,6 +105,161 @@ static int insert_runs(struct ps_store *st, const struct ps_event *ev,
 	return rc;
 }
 
+static int partition_exists(struct ps_store *st, const char *name, bool *yes)
+{
+	struct ps_stmt *s;
+	int rc;
+
+	*yes = false;
+	rc = ps_store_prepare(st, st->ops->table_exists_sql, &s);
+	if (rc != PS_OK)
+		return rc;
+	rc = ps_store_stmt_bind_text(s, 1, name);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_step(s);
+	if (rc == PS_OK) {
+		*yes = ps_store_stmt_column_int64(s, 0) > 0;
+	} else if (rc == PS_EOF) {
+		rc = PS_OK;
+	}
+	ps_store_stmt_finalize(s);
+	return rc;
+}
+
+/*
+ * Create the partition as a plain table, move the month's rows out of the
+ * default partition into it, and attach it. The range CHECK lets
+ * PostgreSQL skip scanning the new table on ATTACH; locking the default
+ * partition first keeps inserts from landing there in between.
+ */
+static int partition_create(struct ps_store *st, const char *name,
+			    int64_t lo, int64_t hi)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql),
+		 "CREATE TABLE %s (LIKE events INCLUDING DEFAULTS "
+		 "INCLUDING CONSTRAINTS, CONSTRAINT %s_range CHECK "
+		 "(ts >= %" PRId64 " AND ts < %" PRId64 "));\n"
+		 "INSERT INTO %s SELECT * FROM events_default "
+		 "WHERE ts >= %" PRId64 " AND ts < %" PRId64 ";\n"
+		 "DELETE FROM events_default WHERE ts >= %" PRId64
+		 " AND ts < %" PRId64 ";\n"
+		 "ALTER TABLE events ATTACH PARTITION %s "
+		 "FOR VALUES FROM (%" PRId64 ") TO (%" PRId64 ")",
+		 name, name, lo, hi, name, lo, hi, lo, hi, name, lo, hi);
+	return st->ops->exec(st, sql, "create partition of 'events'");
+}
+
+/* Key of a month in the handle's partition cache: never 0 from 1970 on. */
+static int32_t month_key(int year, int month)
+{
+	return (int32_t)(year * 12 + month - 1);
+}
+
+static bool part_cached(const struct ps_store *st, int32_t key)
+{
+	for (unsigned i = 0; i < PS_STORE_PART_CACHE; i++)
+		if (st->part_months[i] == key)
+			return true;
+	return false;
+}
+
+/* [lo, hi): the month's microseconds, UTC. */
+static void month_range(int year, int month, int64_t *lo, int64_t *hi)
+{
+	*lo = ps_store_days_from_civil(year, (unsigned)month, 1) * US_PER_DAY;
+	*hi = ps_store_days_from_civil(month == 12 ? year + 1 : year,
+				       month == 12 ? 1u : (unsigned)month + 1, 1) *
+	      US_PER_DAY;
+}
+
+/*
+ * The body of ps_store_event_partition_ensure for a checked month on
+ * PostgreSQL. Its own transaction (a savepoint inside the caller's): lock
+ * the default partition, check again, create. Remembered in the handle's
+ * cache only when no transaction is open afterwards, so the partition is
+ * committed: one created under a caller's transaction that is then rolled
+ * back must not be skipped by later batches.
+ */
+static int partition_ensure(struct ps_store *st, int year, int month)
+{
+	int64_t lo, hi;
+	char name[32];
+	bool exists;
+	int rc;
+
+	month_range(year, month, &lo, &hi);
+	snprintf(name, sizeof(name), "events_p%04d%02d", year, month);
+	rc = partition_exists(st, name, &exists);
+	if (rc != PS_OK)
+		return rc;
+	if (!exists) {
+		rc = ps_store_begin(st);
+		if (rc != PS_OK)
+			return rc;
+		rc = ps_store_exec(st, "LOCK TABLE events_default IN EXCLUSIVE MODE");
+		if (rc == PS_OK)
+			rc = partition_exists(st, name, &exists);
+		if (rc == PS_OK && !exists)
+			rc = partition_create(st, name, lo, hi);
+		if (rc != PS_OK) {
+			ps_store_rollback_quiet(st);
+			return rc;
+		}
+		rc = ps_store_commit(st);
+		if (rc != PS_OK)
+			return rc;
+	}
+	if (st->tx_depth == 0 && !part_cached(st, month_key(year, month)))
+		st->part_months[st->part_next++ % PS_STORE_PART_CACHE] =
+			month_key(year, month);
+	return PS_OK;
+}
+
+int ps_store_event_partition_ensure(struct ps_store *st, int year, int month)
+{
+	if (year < 1970 || year > 9999 || month < 1 || month > 12)
+		return ps_store_fail(st, PS_EINVAL, "cannot create partition of "
+				     "'events': no month %04d-%02d", year, month);
+	if (!st->ops->partitions)
+		return PS_OK;
+	return partition_ensure(st, year, month);
+}
+
+/*
+ * Before a batch on PostgreSQL: make sure each month in it has its
+ * partition. Consecutive events of one month and months in the handle's
+ * cache cost a comparison; others one catalog query, and a partition
+ * creation when missing. Events before 1970 or after 9999 stay in
+ * events_default.
+ */
+static int batch_partitions(struct ps_store *st, const struct ps_event *ev,
+			    size_t n)
+{
+	int64_t lo = 0, hi = 0; /* the month of the last event looked at */
+	struct ps_date d;
+	int rc;
+
+	if (!st->ops->partitions)
+		return PS_OK;
+	for (size_t i = 0; i < n; i++) {
+		int64_t ts = ev[i].ts_us;
+
+		if (ts >= lo && ts < hi)
+			continue;
+		if (ts < 0 || ps_date_from_time_us(ts, PS_TZ_UTC, &d) != PS_OK)
+			continue;
+		month_range(d.year, d.month, &lo, &hi);
+		if (part_cached(st, month_key(d.year, d.month)))
+			continue;
+		rc = partition_ensure(st, d.year, d.month);
+		if (rc != PS_OK)
+			return rc;
+	}
+	return PS_OK;
+}
+
 int ps_store_event_batch_insert(struct ps_store *st, const struct ps_event *ev,
 				size_t n)
 {
@@ -113,6 +269,8 @@ int ps_store_event_batch_insert(struct ps_store *st, const struct ps_event *ev,
 	if (n == 0)
 		return PS_OK;
 	rc = validate(st, ev, n);
+	if (rc == PS_OK)
+		rc = batch_partitions(st, ev, n);
 	if (rc != PS_OK)
 		return rc;
 	rc = ps_store_begin(st);
@@ -301,84 +459,4 @@ int ps_store_event_purge_expired(struct ps_store *st, int64_t now_us,
 {
 	return ps_store_event_purge_before(
 		st, now_us - st->set.event_retention_days * US_PER_DAY, deleted);
-}
-
-static int partition_exists(struct ps_store *st, const char *name, bool *yes)
-{
-	struct ps_stmt *s;
-	int rc;
-
-	*yes = false;
-	rc = ps_store_prepare(st, st->ops->table_exists_sql, &s);
-	if (rc != PS_OK)
-		return rc;
-	rc = ps_store_stmt_bind_text(s, 1, name);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_step(s);
-	if (rc == PS_OK) {
-		*yes = ps_store_stmt_column_int64(s, 0) > 0;
-	} else if (rc == PS_EOF) {
-		rc = PS_OK;
-	}
-	ps_store_stmt_finalize(s);
-	return rc;
-}
-
-/*
- * Create the partition as a plain table, move the month's rows out of the
- * default partition into it, and attach it. The range CHECK lets
- * PostgreSQL skip scanning the new table on ATTACH; locking the default
- * partition first keeps inserts from landing there in between.
- */
-static int partition_create(struct ps_store *st, const char *name,
-			    int64_t lo, int64_t hi)
-{
-	char sql[1024];
-
-	snprintf(sql, sizeof(sql),
-		 "CREATE TABLE %s (LIKE events INCLUDING DEFAULTS "
-		 "INCLUDING CONSTRAINTS, CONSTRAINT %s_range CHECK "
-		 "(ts >= %" PRId64 " AND ts < %" PRId64 "));\n"
-		 "INSERT INTO %s SELECT * FROM events_default "
-		 "WHERE ts >= %" PRId64 " AND ts < %" PRId64 ";\n"
-		 "DELETE FROM events_default WHERE ts >= %" PRId64
-		 " AND ts < %" PRId64 ";\n"
-		 "ALTER TABLE events ATTACH PARTITION %s "
-		 "FOR VALUES FROM (%" PRId64 ") TO (%" PRId64 ")",
-		 name, name, lo, hi, name, lo, hi, lo, hi, name, lo, hi);
-	return st->ops->exec(st, sql, "create partition of 'events'");
-}
-
-int ps_store_event_partition_ensure(struct ps_store *st, int year, int month)
-{
-	int64_t lo, hi;
-	char name[32];
-	bool exists;
-	int rc;
-
-	if (year < 1970 || year > 9999 || month < 1 || month > 12)
-		return ps_store_fail(st, PS_EINVAL, "cannot create partition of "
-				     "'events': no month %04d-%02d", year, month);
-	if (!st->ops->partitions)
-		return PS_OK;
-	lo = ps_store_days_from_civil(year, (unsigned)month, 1) * US_PER_DAY;
-	hi = ps_store_days_from_civil(month == 12 ? year + 1 : year,
-				      month == 12 ? 1u : (unsigned)month + 1, 1) *
-	     US_PER_DAY;
-	snprintf(name, sizeof(name), "events_p%04d%02d", year, month);
-	rc = partition_exists(st, name, &exists);
-	if (rc != PS_OK || exists)
-		return rc;
-	rc = ps_store_begin(st);
-	if (rc != PS_OK)
-		return rc;
-	rc = ps_store_exec(st, "LOCK TABLE events_default IN EXCLUSIVE MODE");
-	if (rc == PS_OK)
-		rc = partition_exists(st, name, &exists);
-	if (rc == PS_OK && !exists)
-		rc = partition_create(st, name, lo, hi);
-	if (rc == PS_OK)
-		return ps_store_commit(st);
-	ps_store_rollback_quiet(st);
-	return rc;
 }

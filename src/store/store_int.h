@@ -16,6 +16,7 @@
 
 #define PS_STORE_STMT_CACHE 32
 #define PS_STORE_MAX_PARAMS 65535
+#define PS_STORE_PART_CACHE 16 /* months remembered per handle */
 
 /*
  * A backend. Every function that can fail records its message with
@@ -87,6 +88,15 @@ struct ps_store {
 	/* Idle statements, FIFO-evicted when full. */
 	struct ps_stmt *cache[PS_STORE_STMT_CACHE];
 	unsigned cache_next;
+	/*
+	 * PostgreSQL: months (year * 12 + month - 1, never 0 for a year from
+	 * 1970; 0 = empty slot) whose events partition this handle saw exist
+	 * outside any transaction, i.e. committed, so batch inserts skip the
+	 * catalog query for them. FIFO-evicted. A partition dropped behind the
+	 * handle's back only costs partitioning: its rows go to events_default.
+	 */
+	int32_t part_months[PS_STORE_PART_CACHE];
+	unsigned part_next;
 };
 
 /* Record a formatted message on st (and return rc). */

@@ -237,30 +237,46 @@ static const char *sq_column_name(const struct ps_stmt *s, int col)
 	return sqlite3_column_name(raw(s), col);
 }
 
+/*
+ * Whether the statement stands on a row that has column `col`. Reading a
+ * column otherwise is undefined in SQLite (before the first step, after
+ * SQLITE_DONE or an error, after a reset); sqlite3_data_count() is 0 then.
+ * The accessors answer as PostgreSQL's do without a row: NULL.
+ */
+static bool have_row(const struct ps_stmt *s, int col)
+{
+	return col >= 0 && col < sqlite3_data_count(raw(s));
+}
+
 static bool sq_column_is_null(const struct ps_stmt *s, int col)
 {
-	return sqlite3_column_type(raw(s), col) == SQLITE_NULL;
+	return !have_row(s, col) || sqlite3_column_type(raw(s), col) == SQLITE_NULL;
 }
 
 static int64_t sq_column_int64(const struct ps_stmt *s, int col)
 {
-	return sqlite3_column_int64(raw(s), col);
+	return have_row(s, col) ? sqlite3_column_int64(raw(s), col) : 0;
 }
 
 static double sq_column_double(const struct ps_stmt *s, int col)
 {
-	return sqlite3_column_double(raw(s), col);
+	return have_row(s, col) ? sqlite3_column_double(raw(s), col) : 0.0;
 }
 
 static const char *sq_column_text(const struct ps_stmt *s, int col)
 {
-	return (const char *)sqlite3_column_text(raw(s), col);
+	return have_row(s, col) ? (const char *)sqlite3_column_text(raw(s), col)
+				: NULL;
 }
 
 static const void *sq_column_blob(struct ps_stmt *s, int col, size_t *n)
 {
-	const void *p = sqlite3_column_blob(raw(s), col);
+	const void *p;
 
+	*n = 0;
+	if (!have_row(s, col))
+		return NULL;
+	p = sqlite3_column_blob(raw(s), col);
 	*n = (size_t)sqlite3_column_bytes(raw(s), col);
 	return p;
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for the hash map: insert/replace/delete, callbacks, borrowed
- * keys, limits, iteration with deletion, 100k entries, custom hashes, and
- * every allocation failing in turn during a growing sequence of inserts.
+ * keys, limits, iteration with deletion, 100k entries, custom hashes,
+ * random per-map seeds, and every allocation failing in turn during a
+ * growing sequence of inserts. No test here depends on iteration order
+ * except test_seed, which fixes the seed with ps_hashmap_hash_set.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -305,6 +307,52 @@ static void test_custom_hash(void **state)
 	ps_hashmap_release(&m);
 }
 
+/* Fill a map with keys 0..n-1 (value i + 1) and record the iteration order. */
+static void fill_order(struct ps_hashmap *m, unsigned n, uintptr_t *order)
+{
+	struct ps_hashmap_iter it;
+	char buf[32];
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(ps_hashmap_put(m, key_of(buf, sizeof(buf), i),
+						(void *)(uintptr_t)(i + 1)), PS_OK);
+	ps_hashmap_iter_init(&it, m);
+	while (ps_hashmap_iter_next(&it)) {
+		assert_true(k < n);
+		order[k++] = (uintptr_t)it.val;
+	}
+	assert_int_equal(k, n);
+}
+
+/*
+ * Each map gets its own random seed (two equal 16-byte seeds would mean the
+ * generator failed and both fell back to the fixed one); a seed set with
+ * ps_hashmap_hash_set makes the table layout, hence iteration, reproducible.
+ */
+static void test_seed(void **state)
+{
+	static const uint8_t fixed[16] = {0x5e, 0xed, 7};
+	struct ps_hashmap a, b;
+	uintptr_t oa[64], ob[64];
+
+	(void)state;
+	assert_int_equal(ps_hashmap_init(&a, PS_MEM_TEST, 0, 64, 0), PS_OK);
+	assert_int_equal(ps_hashmap_init(&b, PS_MEM_TEST, 0, 64, 0), PS_OK);
+	assert_memory_not_equal(a.seed, b.seed, sizeof(a.seed));
+	assert_int_equal(ps_hashmap_hash_set(&a, NULL, NULL, fixed), PS_OK);
+	assert_int_equal(ps_hashmap_hash_set(&b, NULL, NULL, fixed), PS_OK);
+	assert_memory_equal(a.seed, fixed, sizeof(fixed));
+	fill_order(&a, 64, oa);
+	fill_order(&b, 64, ob);
+	assert_memory_equal(oa, ob, sizeof(oa));
+	assert_true(ps_hashmap_get(&a, PS_SLICE_LIT("key-63")) == (void *)(uintptr_t)64);
+	/* The seed is fixed once the map holds entries. */
+	assert_int_equal(ps_hashmap_hash_set(&a, NULL, NULL, fixed), PS_EINVAL);
+	ps_hashmap_release(&a);
+	ps_hashmap_release(&b);
+}
+
 static void test_siphash(void **state)
 {
 	uint8_t k[16], msg[64];
@@ -413,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_iter_del),
 		cmocka_unit_test(test_custom_hash),
+		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_siphash),
 		cmocka_unit_test(test_torture),
 	};
