@@ -158,8 +158,12 @@ static int list_opts(struct ps_cli *cli, int argc, char **argv,
 			f->sensor = v;
 		else if (strcmp(a, "--since") == 0)
 			rc = parse_time_opt(cli, a, v, &f->ts_from_us);
-		else if (strcmp(a, "--until") == 0)
+		else if (strcmp(a, "--until") == 0) {
 			rc = parse_time_opt(cli, a, v, &f->ts_to_us);
+			/* a bare date means up to the end of that day */
+			if (rc == PS_OK && strlen(v) == 10)
+				f->ts_to_us += PS_USEC_PER_DAY;
+		}
 		else if (strcmp(a, "--limit") == 0)
 			rc = parse_count(cli, a, v, &f->limit);
 		else if (strcmp(a, "--offset") == 0)

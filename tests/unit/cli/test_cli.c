@@ -202,6 +202,13 @@ static void test_event_import_list(void **state)
 			     "2026-11-20T10:00:00+08:00", "--limit", "2", NULL), 0);
 	assert_non_null(strstr(out, "smtp"));
 	assert_null(strstr(out, "tls"));
+	/* --until with a bare date includes that day (Asia/Shanghai) */
+	assert_int_equal(run("--db", db, "event", "list", "--until", "2026-11-20",
+			     "--type", "smtp", "--format", "csv", NULL), 0);
+	assert_non_null(strstr(out, "smtp"));
+	assert_int_equal(run("--db", db, "event", "list", "--until", "2026-11-19",
+			     "--type", "smtp", "--format", "csv", NULL), 0);
+	assert_null(strstr(out, "smtp"));
 	assert_int_equal(run("--db", db, "event", "import", "/nonexistent.jsonl",
 			     NULL), 1);
 	assert_non_null(strstr(err, "cannot open '/nonexistent.jsonl'"));
