@@ -100,7 +100,7 @@ static void out_add(struct out *o, const char *s, size_t n)
 	o->len += n;
 }
 
-/* Copy the message, writing control bytes as escapes. */
+/* Copy the message, writing C0, DEL and C1 control characters as escapes. */
 static void out_add_escaped(struct out *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -109,7 +109,15 @@ static void out_add_escaped(struct out *o, const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 		char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
 
-		if (c >= 0x20 && c != 0x7f)
+		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f) {
+			/* a C1 control (U+0080..U+009F), e.g. CSI */
+			unsigned char c1 = (unsigned char)s[++i];
+			char e1[4] = {'\\', 'x', hex[c1 >> 4], hex[c1 & 15]};
+
+			out_add(o, e, 4);
+			out_add(o, e1, 4);
+		} else if (c >= 0x20 && c != 0x7f)
 			out_add(o, (const char *)&c, 1);
 		else if (c == '\t')
 			out_add(o, "\t", 1);

@@ -134,6 +134,9 @@ static void test_escape_and_truncate(void **state)
 	/* A newline from input cannot start a forged line. */
 	ps_log_warn("conf", "bad key 'a\nb\r\x01\x7f\tc'");
 	assert_matches(take_output(), TS_RE "warn conf: bad key 'a\\\\nb\\\\r\\\\x01\\\\x7f\tc'\n$");
+	/* C1 controls (here CSI, U+009B) are escaped; other UTF-8 is kept. */
+	ps_log_warn("conf", "x\xc2\x9b" "2J 磐石 \xc2\xa0");
+	assert_matches(take_output(), TS_RE "warn conf: x\\\\xc2\\\\x9b2J 磐石 \xc2\xa0\n$");
 	memset(big, 'A', sizeof(big) - 1);
 	ps_log_warn("x", "%s", big);
 	s = take_output();
