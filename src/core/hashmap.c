@@ -433,6 +433,8 @@ bool ps_hashmap_iter_next(struct ps_hashmap_iter *it)
 			return true;
 		}
 	}
+	/* Finished: iter_del must not reach back to the last slot. */
+	it->i = SIZE_MAX;
 	it->key = ps_slice_make(NULL, 0);
 	it->val = NULL;
 	return false;

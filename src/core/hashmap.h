@@ -116,14 +116,15 @@ void ps_hashmap_release(struct ps_hashmap *m);
  */
 struct ps_hashmap_iter {
 	struct ps_hashmap *m;
-	size_t i;             /* next slot to look at */
+	size_t i;             /* next slot to look at; SIZE_MAX when finished */
 	struct ps_slice key;  /* current entry, borrowed */
 	void *val;
 };
 
 void ps_hashmap_iter_init(struct ps_hashmap_iter *it, struct ps_hashmap *m);
 bool ps_hashmap_iter_next(struct ps_hashmap_iter *it);
-/* Delete the entry last returned by iter_next (its value goes to val_free). */
+/* Delete the entry last returned by iter_next (its value goes to val_free);
+ * a no-op once iter_next has returned false. */
 void ps_hashmap_iter_del(struct ps_hashmap_iter *it);
 
 #endif

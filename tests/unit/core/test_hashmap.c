@@ -232,6 +232,15 @@ static void test_churn(void **state)
 	ps_hashmap_release(&m);
 }
 
+/* Every key hashes to the last slot of an 8-slot table. */
+static uint64_t last_slot_hash(const void *p, size_t len, const uint8_t seed[16])
+{
+	(void)p;
+	(void)len;
+	(void)seed;
+	return 7;
+}
+
 static void test_iter_del(void **state)
 {
 	struct ps_hashmap m;
@@ -262,6 +271,25 @@ static void test_iter_del(void **state)
 	for (unsigned i = 0; i < 1000; i++)
 		assert_int_equal(ps_hashmap_lookup(&m, key_of(buf, sizeof(buf), i), NULL),
 				 i % 3 == 0 ? PS_ENOENT : PS_OK);
+	ps_hashmap_release(&m);
+
+	/*
+	 * The same with the last entry in the last slot (which a random seed
+	 * produces now and then): iter_del after the end still deletes nothing.
+	 */
+	freed = 0;
+	assert_int_equal(ps_hashmap_init(&m, PS_MEM_TEST, 0, 10, 0), PS_OK);
+	ps_hashmap_val_free_set(&m, count_free);
+	assert_int_equal(ps_hashmap_hash_set(&m, last_slot_hash, NULL, NULL), PS_OK);
+	assert_int_equal(ps_hashmap_put(&m, PS_SLICE_LIT("last"), &freed), PS_OK);
+	assert_int_equal(m.cap, 8);
+	ps_hashmap_iter_init(&it, &m);
+	assert_true(ps_hashmap_iter_next(&it));
+	assert_false(ps_hashmap_iter_next(&it));
+	ps_hashmap_iter_del(&it);
+	assert_false(ps_hashmap_iter_next(&it));
+	assert_int_equal(freed, 0);
+	assert_int_equal(ps_hashmap_len(&m), 1);
 	ps_hashmap_release(&m);
 }
 
