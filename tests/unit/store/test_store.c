@@ -27,6 +27,8 @@
 #define US INT64_C(1000000)
 #define NOV_2026 (INT64_C(1793491200) * US) /* 2026-11-01T00:00:00Z */
 #define DEC_2026 (INT64_C(1796083200) * US) /* 2026-12-01T00:00:00Z */
+#define JAN_2027 (INT64_C(1798761600) * US) /* 2027-01-01T00:00:00Z */
+#define FEB_2027 (INT64_C(1801440000) * US) /* 2027-02-01T00:00:00Z */
 
 static const char *backend; /* "sqlite" or "pgsql" */
 static const char *pg_dsn;
@@ -890,23 +892,29 @@ static void test_partitions(void **state)
 {
 	struct fx *f = *state;
 	struct evset es;
+	char sql[512];
 	int64_t n;
 
 	assert_int_equal(ps_store_event_partition_ensure(f->st, 2026, 13),
 			 PS_EINVAL);
 	assert_int_equal(ps_store_event_partition_ensure(f->st, 1969, 1),
 			 PS_EINVAL);
-	/* Three November events and two December ones, then the partition. */
-	evset_make(&es, 5, NOV_2026);
-	es.ev[3].ts_us = DEC_2026;
-	es.ev[4].ts_us = DEC_2026 + 5 * US;
-	es.ev[2].ts_us = DEC_2026 - 1; /* last microsecond of November */
-	OK(ps_store_event_batch_insert(f->st, es.ev, es.n));
+	/*
+	 * Three November rows and two December ones in events_default (plain
+	 * SQL, as before batch inserts made partitions), then the partition.
+	 */
+	snprintf(sql, sizeof(sql), "INSERT INTO events (ts, event_type) VALUES "
+		 "(%" PRId64 ", 'a'), (%" PRId64 ", 'a'), (%" PRId64 ", 'a'), "
+		 "(%" PRId64 ", 'a'), (%" PRId64 ", 'a')", NOV_2026,
+		 NOV_2026 + US, DEC_2026 - 1 /* last microsecond of November */,
+		 DEC_2026, DEC_2026 + 5 * US);
+	OK(ps_store_exec(f->st, sql));
 	OK(ps_store_event_partition_ensure(f->st, 2026, 11));
 	OK(ps_store_event_partition_ensure(f->st, 2026, 11));
 	OK(ps_store_event_partition_ensure(f->st, 2027, 1));
 	OK(ps_store_event_count(f->st, NULL, &n));
 	assert_int_equal(n, 5);
+	evset_make(&es, 1, NOV_2026);
 	if (is_pg()) {
 		assert_int_equal(q_int(f->st, "SELECT count(*) FROM events_p202611"), 3);
 		assert_int_equal(q_int(f->st, "SELECT count(*) FROM events_default"), 2);
@@ -922,6 +930,99 @@ static void test_partitions(void **state)
 		OK(ps_store_event_count(f->st, NULL, &n));
 		assert_int_equal(n, 6);
 	}
+	evset_free(&es);
+}
+
+/* Partitions of the handle's schema attached to events, named `name`. */
+static int64_t attached(struct ps_store *st, const char *name)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM pg_inherits i "
+		 "JOIN pg_class p ON p.oid = i.inhparent "
+		 "JOIN pg_class c ON c.oid = i.inhrelid "
+		 "JOIN pg_namespace n ON n.oid = p.relnamespace "
+		 "WHERE n.nspname = current_schema() AND p.relname = 'events' "
+		 "AND c.relname = '%s'", name);
+	return q_int(st, sql);
+}
+
+/* Whether the handle remembers the month's partition as committed. */
+static bool part_cached(const struct ps_store *st, int year, int month)
+{
+	for (unsigned i = 0; i < PS_STORE_PART_CACHE; i++)
+		if (st->part_months[i] == year * 12 + month - 1)
+			return true;
+	return false;
+}
+
+/*
+ * Batch inserts create the partitions of the months in the batch, so rows
+ * land there and not in events_default (SQLite: no partitions, no tables).
+ */
+static void test_partitions_on_insert(void **state)
+{
+	struct fx *f = *state;
+	struct evset es;
+	char sql[256];
+	int64_t n;
+
+	evset_make(&es, 4, NOV_2026);
+	es.ev[1].ts_us = DEC_2026 + 5 * US;
+	es.ev[2].ts_us = NOV_2026 + 2 * US; /* November again, after December */
+	es.ev[3].ts_us = -US;               /* 1969: no partition for it */
+	OK(ps_store_event_batch_insert(f->st, es.ev, es.n));
+	OK(ps_store_event_count(f->st, NULL, &n));
+	assert_int_equal(n, 4);
+	if (!is_pg()) {
+		assert_int_equal(q_int(f->st, "SELECT count(*) FROM sqlite_master "
+				       "WHERE name LIKE 'events_p%'"), 0);
+		evset_free(&es);
+		return;
+	}
+	assert_int_equal(attached(f->st, "events_p202611"), 1);
+	assert_int_equal(attached(f->st, "events_p202612"), 1);
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM events_p202611"), 2);
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM events_p202612"), 1);
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM events_default"), 1);
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM events WHERE "
+			       "tableoid = 'events_default'::regclass AND ts >= 0"), 0);
+	assert_true(part_cached(f->st, 2026, 11));
+	assert_true(part_cached(f->st, 2026, 12));
+	/* Again: the cache answers, nothing new is created. */
+	OK(ps_store_event_batch_insert(f->st, es.ev, 2));
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM events_p202611"), 3);
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM events_p202612"), 2);
+
+	/*
+	 * Made under the caller's transaction, which rolls back: the handle
+	 * must not remember it, so the next batch creates it again.
+	 */
+	es.ev[0].ts_us = JAN_2027;
+	OK(ps_store_begin(f->st));
+	OK(ps_store_event_batch_insert(f->st, es.ev, 1));
+	assert_int_equal(attached(f->st, "events_p202701"), 1);
+	assert_false(part_cached(f->st, 2027, 1));
+	OK(ps_store_rollback(f->st));
+	assert_int_equal(attached(f->st, "events_p202701"), 0);
+	OK(ps_store_event_batch_insert(f->st, es.ev, 1));
+	assert_int_equal(attached(f->st, "events_p202701"), 1);
+	assert_true(part_cached(f->st, 2027, 1));
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM events WHERE "
+			       "tableoid = 'events_p202701'::regclass"), 1);
+
+	/* A row of the month already in events_default moves with it. */
+	snprintf(sql, sizeof(sql), "INSERT INTO events (ts, event_type) VALUES "
+		 "(%" PRId64 ", 'old')", FEB_2027 + US);
+	OK(ps_store_exec(f->st, sql));
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM events_default"), 2);
+	es.ev[0].ts_us = FEB_2027;
+	OK(ps_store_event_batch_insert(f->st, es.ev, 1));
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM events_p202702"), 2);
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM events_default"), 1);
+	OK(ps_store_event_count(f->st, NULL, &n));
+	assert_int_equal(n, 4 + 2 + 1 + 2);
 	evset_free(&es);
 }
 
@@ -1078,7 +1179,6 @@ static void test_sql_helpers(void **state)
 	OK(ps_store_sql_dollar("'unterminated ?", &out, &n));
 	assert_int_equal(n, 0);
 	ps_free(out);
-
 	ps_store_sql_describe("INSERT INTO events (a) VALUES (?)", what,
 			      sizeof(what));
 	assert_string_equal(what, "insert into 'events'");
@@ -1148,6 +1248,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_events_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_partitions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_partitions_on_insert, setup,
+						teardown),
 		cmocka_unit_test(test_memory_db),
 		cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
 		cmocka_unit_test(test_settings),
