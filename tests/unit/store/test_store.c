@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "core/core.h"
 #include "store/store.h"
@@ -554,6 +555,54 @@ static void test_stmt_errors(void **state)
 
 	assert_int_equal(ps_store_exec(f->st, "DROP TABLE nosuch_either"), PS_EDB);
 	assert_non_null(strstr(ps_store_errmsg(f->st), "nosuch_either"));
+}
+
+/* Every accessor of columns 0 and 1 answers "NULL": there is no row. */
+static void assert_no_row(struct fx *f, struct ps_stmt *s)
+{
+	size_t n = 99;
+
+	for (int c = 0; c < 2; c++) {
+		assert_true(ps_store_stmt_column_is_null(s, c));
+		assert_int_equal(ps_store_stmt_column_int64(s, c), 0);
+		assert_true(ps_store_stmt_column_double(s, c) == 0.0);
+		assert_null(ps_store_stmt_column_text(s, c));
+		assert_null(ps_store_stmt_column_blob(s, c, &n));
+		assert_int_equal(n, 0);
+	}
+	/* SQLite was not asked: reading without a row would have set SQLITE_RANGE. */
+	if (!is_pg())
+		assert_int_not_equal(sqlite3_errcode(f->st->impl), SQLITE_RANGE);
+}
+
+/*
+ * Reading columns with no current row (before the first step, after the
+ * last, after a reset, from an empty result) is defined on both backends.
+ */
+static void test_stmt_no_row(void **state)
+{
+	struct fx *f = *state;
+	struct ps_stmt *s;
+
+	OK(ps_store_prepare(f->st, "SELECT 7, 'seven'", &s));
+	assert_no_row(f, s);
+	assert_int_equal(ps_store_stmt_step(s), PS_OK);
+	assert_int_equal(ps_store_stmt_column_int64(s, 0), 7);
+	assert_string_equal(ps_store_stmt_column_text(s, 1), "seven");
+	assert_false(ps_store_stmt_column_is_null(s, 1));
+	assert_int_equal(ps_store_stmt_step(s), PS_EOF);
+	assert_no_row(f, s);
+	ps_store_stmt_reset(s);
+	assert_no_row(f, s);
+	assert_int_equal(ps_store_stmt_step(s), PS_OK);
+	assert_int_equal(ps_store_stmt_column_int64(s, 0), 7);
+	ps_store_stmt_finalize(s);
+
+	OK(ps_store_prepare(f->st, "SELECT key, value FROM meta WHERE key = ?", &s));
+	OK(ps_store_stmt_bind_text(s, 1, "absent"));
+	assert_int_equal(ps_store_stmt_step(s), PS_EOF);
+	assert_no_row(f, s);
+	ps_store_stmt_finalize(s);
 }
 
 static void test_stmt_cache(void **state)
@@ -1241,6 +1290,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_stmt_hostile_null, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stmt_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stmt_no_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stmt_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_count, setup, teardown),
