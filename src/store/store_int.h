@@ -108,9 +108,10 @@ void ps_store_rollback_quiet(struct ps_store *st);
 
 /*
  * Copy `sql` into a new string (ps_free) with each `?` outside literals,
- * quoted identifiers and comments replaced by $1, $2...; *nparams gets the
- * highest parameter number (counting $n already present). PS_ELIMIT over
- * PS_STORE_MAX_PARAMS, PS_ENOMEM.
+ * quoted identifiers and comments (block comments nest, as in PostgreSQL)
+ * replaced by $1, $2...; *nparams gets the highest parameter number
+ * (counting $n already present). PS_ELIMIT over PS_STORE_MAX_PARAMS,
+ * PS_ENOMEM.
  */
 int ps_store_sql_dollar(const char *sql, char **out, int *nparams) PS_MUST_USE;
 /* Count `?` placeholders the same way (no rewriting). */

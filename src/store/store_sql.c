@@ -3,7 +3,8 @@
  * Small SQL text helpers for the store: rewriting `?` placeholders into
  * PostgreSQL's $n form and naming the table a statement touches so error
  * messages can say "cannot insert into 'events'". They only lex (strings,
- * quoted identifiers, comments, dollar quotes); they never parse SQL.
+ * quoted identifiers, comments, nested as in PostgreSQL, dollar quotes);
+ * they never parse SQL.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -64,9 +65,25 @@ static size_t skip_quoted(const char *s, size_t i)
 		return j;
 	}
 	if (q == '/' && s[i + 1] == '*') {
-		const char *end = strstr(s + i + 2, "*/");
+		/*
+		 * PostgreSQL nests block comments (xcdepth in its scan.l): each
+		 * slash-star inside opens a level that a star-slash closes, and
+		 * a `?` before the last close is still comment. A counter, not
+		 * recursion; each level takes two bytes, so depth <= strlen / 2.
+		 */
+		size_t depth = 1;
 
-		return end != NULL ? (size_t)(end - s) + 2 : i + strlen(s + i);
+		for (j = i + 2; s[j] != '\0'; j++) {
+			if (s[j] == '/' && s[j + 1] == '*') {
+				depth++;
+				j++;
+			} else if (s[j] == '*' && s[j + 1] == '/') {
+				j++;
+				if (--depth == 0)
+					return j + 1;
+			}
+		}
+		return j;
 	}
 	if (q == '$' && (tag = dollar_tag(s, i)) != 0) {
 		for (j = i + tag; s[j] != '\0'; j++)

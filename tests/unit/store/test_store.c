@@ -1228,6 +1228,19 @@ static void test_sql_helpers(void **state)
 	OK(ps_store_sql_dollar("'unterminated ?", &out, &n));
 	assert_int_equal(n, 0);
 	ps_free(out);
+	/* PostgreSQL block comments nest: only the outermost close ends them. */
+	OK(ps_store_sql_dollar("SELECT ? /* a /* b */ ? */ ?, /*/ ? */ ?, "
+			       "/* 1 /* 2 /* 3 */ ? */ ? **/ ?", &out, &n));
+	assert_string_equal(out, "SELECT $1 /* a /* b */ ? */ $2, /*/ ? */ $3, "
+			    "/* 1 /* 2 /* 3 */ ? */ ? **/ $4");
+	assert_int_equal(n, 4);
+	assert_int_equal(ps_store_sql_count_params("? /* /* */ ? */ ?"), 2);
+	ps_free(out);
+	OK(ps_store_sql_dollar("? /* /* ? */ ?", &out, &n));
+	assert_string_equal(out, "$1 /* /* ? */ ?");
+	assert_int_equal(n, 1);
+	ps_free(out);
+
 	ps_store_sql_describe("INSERT INTO events (a) VALUES (?)", what,
 			      sizeof(what));
 	assert_string_equal(what, "insert into 'events'");
