@@ -78,9 +78,9 @@ const char *ps_cli_db_spec(struct ps_cli *cli)
 	if (cli->conf == NULL)
 		return PS_STORE_DEFAULT_DB;
 	ss = ps_conf_section_get(cli->conf, "store");
-	if (ps_conf_is_set(cli->conf, "store.db") && ss->db[0] != '\0')
+	if (ss->db[0] != '\0')
 		return ss->db;
-	/* no store.db in the file: the database lives in general.data_dir */
+	/* store.db empty: the database lives in general.data_dir */
 	gen = ps_conf_section_get(cli->conf, "general");
 	snprintf(cli->db_default, sizeof(cli->db_default), "%s/panshi.db",
 		 gen->data_dir);

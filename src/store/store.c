@@ -16,9 +16,9 @@
 
 static const struct ps_conf_item store_items[] = {
 	{"db", PS_CONF_STRING, offsetof(struct ps_store_settings, db), 0, 4096,
-	 PS_STORE_DEFAULT_DB, NULL,
-	 "database: a SQLite file path or postgresql://user@host/dbname "
-	 "(--db and PANSHI_DB override it)"},
+	 "", NULL,
+	 "database: a SQLite file path or postgresql://user@host/dbname; empty = "
+	 "panshi.db in general.data_dir (--db and PANSHI_DB override it)"},
 	{"busy_timeout_ms", PS_CONF_INT,
 	 offsetof(struct ps_store_settings, busy_timeout_ms), 0, 600000, "5000",
 	 NULL, "SQLite: milliseconds to wait for another writer's lock"},

@@ -249,6 +249,9 @@ struct ps_event {
  * with cached multi-row prepared statements: all or none. Returns PS_OK,
  * PS_EINVAL (an event without event_type, or a port or severity out of
  * range: named by index), PS_EDB (e.g. invalid JSON) or PS_ENOMEM.
+ * On PostgreSQL it first makes sure the monthly partition of every month
+ * in the batch exists (ps_store_event_partition_ensure; each creation is
+ * committed on its own, and months already seen are cached per handle).
  */
 int ps_store_event_batch_insert(struct ps_store *st, const struct ps_event *ev,
 				size_t n) PS_MUST_USE;
@@ -306,7 +309,8 @@ int ps_store_event_purge_expired(struct ps_store *st, int64_t now_us,
 /*
  * PostgreSQL: make sure the events table has a partition for the given
  * month (UTC), named events_pYYYYMM, moving any rows of that month out of
- * the default partition. A no-op on SQLite and when it exists. Returns
+ * the default partition. A no-op on SQLite and when it exists. Batch
+ * inserts call it; call it directly to create months ahead. Returns
  * PS_OK, PS_EINVAL (year outside 1970..9999, month outside 1..12), PS_EDB.
  */
 int ps_store_event_partition_ensure(struct ps_store *st, int year,
