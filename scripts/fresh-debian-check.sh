@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Checks the README's two commands on a brand-new Debian 12: debootstrap a
+# minimal bookworm into a scratch directory, clone this repository into it
+# (committed state, without ../shared) and run, as root inside the chroot,
+#   bash scripts/quickstart.sh   and   bash scripts/test.sh
+# Needs root, debootstrap and Debian's package archive; takes a few minutes.
+# Not part of CI. Usage: bash scripts/fresh-debian-check.sh [SCRATCH_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=${1:-$(mktemp -d /tmp/panshi-fresh-XXXXXX)}
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+[ "$(id -u)" -eq 0 ] || { echo "fresh-debian-check: run as root" >&2; exit 1; }
+command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap
+
+cleanup() {
+	for m in dev/shm dev/pts dev proc; do
+		mountpoint -q "$root/$m" && umount "$root/$m"
+	done
+	return 0
+}
+trap cleanup EXIT
+
+echo "fresh-debian-check: debootstrap bookworm into $root"
+debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.debootstrap.log" 2>&1 ||
+	{ echo "fresh-debian-check: debootstrap failed, see $root.debootstrap.log" >&2; exit 1; }
+mkdir -p "$root/work"
+git clone -q . "$root/work/panshi"
+cp /etc/resolv.conf "$root/etc/"
+mount -t proc proc "$root/proc"
+mount --bind /dev "$root/dev"
+mount --bind /dev/pts "$root/dev/pts"
+mount -t tmpfs tmpfs "$root/dev/shm"
+
+chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+	bash -c 'cd /work/panshi && bash scripts/quickstart.sh && bash scripts/test.sh'
+echo "fresh-debian-check: both README commands passed in $root"
