@@ -44,20 +44,14 @@ static int policy_show(struct ps_cli *cli, int argc, char **argv)
 static int policy_check(struct ps_cli *cli, int argc, char **argv)
 {
 	struct ps_policy_stats st;
-	struct ps_diag d = {{0}};
-	int rc;
 
 	if (argc > 2)
 		return ps_cli_usage(cli, &ps_cmd_policy_check);
 	if (argc == 2)
 		cli->policy_dir = argv[1];
+	/* loading checks every file and the ids the code requires */
 	if (ps_cli_policy_load(cli) != PS_OK)
 		return PS_CLI_FAIL;
-	rc = ps_policy_check_required(cli->policy, &d);
-	if (rc != PS_OK) {
-		ps_cli_error(cli, "%s", d.msg);
-		return PS_CLI_FAIL;
-	}
 	ps_policy_stats_get(cli->policy, &st);
 	if (!cli->quiet)
 		ps_tr_fprintf(cli->out, PS_MSG_POLICY_CHECK_OK, ps_cli_policy_dir(cli),

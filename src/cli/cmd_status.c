@@ -4,7 +4,6 @@
  * record the policy (with its SM3 digest), and report the state of a
  * deployment. This is the main job the README runs on the sample data.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,64 +15,10 @@
 #include "policy/policy.h"
 #include "store/store.h"
 
-#define POLICY_FILE_MAX (4u << 20)
-
-static int yaml_file(const struct dirent *e)
+/* Hex of the SM3 digest of the loaded policy's files. */
+static int policy_digest(const struct ps_policy *p, char hex[2 * PS_SM3_LEN + 1])
 {
-	size_t n = strlen(e->d_name);
-
-	return e->d_name[0] != '.' && n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0;
-}
-
-static int hash_file(struct ps_sm3_ctx *ctx, const char *dir, const char *name)
-{
-	char path[4096], chunk[8192];
-	size_t n, total = 0;
-	FILE *f;
-	int rc = PS_OK;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "rb")) == NULL)
-		return PS_EIO;
-	rc = ps_sm3_update(ctx, name, strlen(name) + 1);
-	while (rc == PS_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		total += n;
-		rc = total > POLICY_FILE_MAX ? PS_ELIMIT : ps_sm3_update(ctx, chunk, n);
-	}
-	if (rc == PS_OK && ferror(f))
-		rc = PS_EIO;
-	fclose(f);
-	return rc;
-}
-
-/*
- * SM3 over every *.yaml of the policy directory in name order (name, NUL,
- * content), so a changed, added or removed file changes the digest.
- */
-static int policy_digest(const char *dir, char hex[2 * PS_SM3_LEN + 1])
-{
-	struct ps_sm3_ctx ctx;
-	struct dirent **ents;
-	uint8_t md[PS_SM3_LEN];
-	int n, rc;
-
-	n = scandir(dir, &ents, yaml_file, alphasort);
-	if (n < 0)
-		return PS_EIO;
-	rc = ps_sm3_init(&ctx);
-	for (int i = 0; i < n; i++) {
-		if (rc == PS_OK)
-			rc = hash_file(&ctx, dir, ents[i]->d_name);
-		ps_libc_free(ents[i]);
-	}
-	ps_libc_free(ents);
-	if (rc == PS_OK)
-		rc = ps_sm3_final(&ctx, md);
-	else
-		ps_sm3_release(&ctx);
-	if (rc == PS_OK)
-		rc = ps_hex_encode(md, sizeof(md), hex, 2 * PS_SM3_LEN + 1);
-	return rc;
+	return ps_hex_encode(ps_policy_sm3(p), PS_SM3_LEN, hex, 2 * PS_SM3_LEN + 1);
 }
 
 static int meta_put(struct ps_cli *cli, const char *key, const char *val)
@@ -123,10 +68,8 @@ static int record_policy(struct ps_cli *cli, const char *now)
 	const char *dir = ps_cli_policy_dir(cli);
 	int rc;
 
-	if (policy_digest(dir, digest) != PS_OK) {
-		ps_cli_error(cli, "cannot read policy directory '%s'", dir);
-		return PS_EIO;
-	}
+	if ((rc = policy_digest(cli->policy, digest)) != PS_OK)
+		return rc;
 	ps_policy_stats_get(cli->policy, &st);
 	if ((rc = ps_store_begin(cli->store)) != PS_OK)
 		return rc;
@@ -160,18 +103,14 @@ static int print_status(struct ps_cli *cli);
 
 static int cmd_init(struct ps_cli *cli, int argc, char **argv)
 {
-	struct ps_diag d = {{0}};
 	char now[PS_TIME_FMT_SIZE], spec[512];
 
 	(void)argv;
 	if (argc > 1)
 		return ps_cli_usage(cli, &ps_cmd_init);
+	/* loading checks every file and the ids the code requires */
 	if (ps_cli_policy_load(cli) != PS_OK)
 		return PS_CLI_FAIL;
-	if (ps_policy_check_required(cli->policy, &d) != PS_OK) {
-		ps_cli_error(cli, "%s", d.msg);
-		return PS_CLI_FAIL;
-	}
 	if (ps_cli_store_open(cli, true) != PS_OK)
 		return PS_CLI_FAIL;
 	now_text(now, sizeof(now));
@@ -286,7 +225,7 @@ static void status_policy(struct status *s, struct ps_cli *cli)
 			 st.by_status[PS_POLICY_INTERPRETATION]));
 	put_meta(s, cli, "policy.loaded_at", PS_MSG_POLICY_LOADED_AT);
 	status_retention(s, cli);
-	if (policy_digest(dir, digest) != PS_OK)
+	if (policy_digest(cli->policy, digest) != PS_OK)
 		return;
 	put(s, "policy_sm3", PS_MSG_POLICY_DIGEST, digest);
 	if (ps_store_meta_get(cli->store, "policy.sm3", &recorded) != PS_OK)

@@ -175,11 +175,6 @@ void ps_free(void *p)
 	free(h);
 }
 
-void ps_libc_free(void *p)
-{
-	free(p);
-}
-
 void *ps_memdup(enum ps_mem_sub sub, const void *p, size_t n)
 {
 	void *q = ps_malloc(sub, n);

@@ -63,11 +63,6 @@ void *ps_realloc(enum ps_mem_sub sub, void *p, size_t n);
 void *ps_reallocarray(enum ps_mem_sub sub, void *p, size_t nmemb, size_t size);
 /* Free p from any ps_ allocator; NULL is a no-op. */
 void ps_free(void *p);
-/*
- * Release memory that a libc interface allocated for us (scandir, getline,
- * realpath). Not for ps_ allocations.
- */
-void ps_libc_free(void *p);
 /* Copies of a NUL-terminated string, or of at most n bytes plus a NUL. */
 char *ps_strdup(enum ps_mem_sub sub, const char *s);
 char *ps_strndup(enum ps_mem_sub sub, const char *s, size_t n);

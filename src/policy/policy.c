@@ -44,6 +44,7 @@ void ps_policy_free(struct ps_policy *p)
 	if (p == NULL)
 		return;
 	ps_arena_release(&p->arena);
+	ps_sm3_release(&p->sm3);
 	ps_free(p->docs);
 	ps_free(p->vals);
 	ps_free(p->tabs);
@@ -178,10 +179,19 @@ static int resolve_docs(struct ps_policy *p, struct ps_diag *d)
 	return PS_OK;
 }
 
+const uint8_t *ps_policy_sm3(const struct ps_policy *p)
+{
+	return p->sm3_digest;
+}
+
 int ps_policy_finish(struct ps_policy *p, struct ps_diag *d)
 {
 	int rc;
 
+	if (ps_sm3_final(&p->sm3, p->sm3_digest) != PS_OK) {
+		ps_diag_set(d, "cannot compute the policy digest (SM3)");
+		return PS_ECRYPTO;
+	}
 	if (p->n_docs > 1)
 		qsort(p->docs, p->n_docs, sizeof(*p->docs), cmp_doc);
 	if (p->n_vals > 1)
@@ -200,6 +210,7 @@ static int add_text(struct ps_policy *p, const char *name, const char *text,
 		    size_t len, struct ps_diag *d)
 {
 	const char *pname = ps_policy_pool_strndup(p, name, strlen(name));
+	const char *base = strrchr(name, '/');
 
 	if (pname == NULL) {
 		ps_diag_set(d, "out of memory");
@@ -209,6 +220,12 @@ static int add_text(struct ps_policy *p, const char *name, const char *text,
 		ps_diag_set(d, "'%s' is too large (over %u bytes)", name,
 			    PS_POLICY_FILE_MAX);
 		return PS_ELIMIT;
+	}
+	base = base ? base + 1 : name;
+	if (ps_sm3_update(&p->sm3, base, strlen(base) + 1) != PS_OK ||
+	    ps_sm3_update(&p->sm3, text, len) != PS_OK) {
+		ps_diag_set(d, "cannot compute the policy digest (SM3)");
+		return PS_ECRYPTO;
 	}
 	p->n_files++;
 	return ps_policy_parse(p, pname, text, len, d);
@@ -302,6 +319,11 @@ static struct ps_policy *policy_new(struct ps_diag *d)
 	}
 	ps_arena_init(&p->arena, PS_MEM_POLICY, PS_POLICY_BLOCK,
 		      PS_POLICY_MEM_MAX);
+	if (ps_sm3_init(&p->sm3) != PS_OK) {
+		ps_diag_set(d, "cannot compute the policy digest (SM3)");
+		ps_policy_free(p);
+		return NULL;
+	}
 	return p;
 }
 

@@ -149,6 +149,14 @@ int ps_policy_load_mem(const char *name, const char *text, size_t len,
 void ps_policy_free(struct ps_policy *p);
 
 /*
+ * SM3 digest of the policy's source text: for each file in load order (by
+ * name for a directory), its base name, a NUL byte, then its bytes. Any
+ * changed, added, removed or renamed file changes it, so a store can
+ * record which policy it was initialised with. Borrowed, PS_SM3_LEN bytes.
+ */
+const uint8_t *ps_policy_sm3(const struct ps_policy *p);
+
+/*
  * Check that every required id is present with the right kind (and, for
  * tables, the columns code reads). PS_OK or PS_EINVAL naming the first
  * missing id. ps_policy_load_dir() calls it.

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/arena.h"
+#include "core/crypto.h"
 #include "policy/policy.h"
 
 #define PS_POLICY_FILE_MAX (4u << 20) /* bytes in one policy file */
@@ -30,6 +31,8 @@ struct ps_policy {
 	struct ps_policy_table **tabs;
 	size_t n_tabs, cap_tabs;
 	size_t n_files;
+	struct ps_sm3_ctx sm3;              /* over every file read, in order */
+	uint8_t sm3_digest[PS_SM3_LEN];     /* set by ps_policy_finish() */
 };
 
 /*

@@ -509,6 +509,35 @@ static void test_redact(void **state)
 	assert_string_equal(buf, "host=db pas");
 }
 
+/* status tells when the policy files differ from what init recorded */
+static void test_policy_changed(void **state)
+{
+	char pol[600], cdb[600], cmd[1400], file[700];
+	FILE *f;
+
+	(void)state;
+	snprintf(pol, sizeof(pol), "%s/policy-copy", tmpdir);
+	snprintf(cdb, sizeof(cdb), "%s/changed.db", tmpdir);
+	snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s'", policy, pol);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(run("--db", cdb, "--policy-dir", pol, "--quiet", "init", NULL), 0);
+	assert_int_equal(run("--db", cdb, "--policy-dir", pol, "status", NULL), 0);
+	assert_non_null(strstr(out, "loaded, files unchanged"));
+	/* the digest covers the files of this directory, wherever it lives */
+	assert_int_equal(run("--db", cdb, "--policy-dir", policy, "status", NULL), 0);
+	assert_non_null(strstr(out, "loaded, files unchanged"));
+	snprintf(file, sizeof(file), "%s/vuln.yaml", pol);
+	f = fopen(file, "a");
+	assert_non_null(f);
+	fputs("# edited after init\n", f);
+	fclose(f);
+	assert_int_equal(run("--db", cdb, "--policy-dir", pol, "status", NULL), 0);
+	assert_non_null(strstr(out, "files changed since loaded; run 'panshi init'"));
+	assert_int_equal(run("--db", cdb, "--policy-dir", pol, "--quiet", "init", NULL), 0);
+	assert_int_equal(run("--db", cdb, "--policy-dir", pol, "status", NULL), 0);
+	assert_non_null(strstr(out, "loaded, files unchanged"));
+}
+
 static void test_policy_cmds(void **state)
 {
 	json_t *j;
@@ -539,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_import_hostile),
 		cmocka_unit_test(test_table_escapes),
 		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_policy_changed),
 		cmocka_unit_test(test_policy_cmds),
 		cmocka_unit_test(test_postgresql),
 	};

@@ -470,6 +470,32 @@ static void test_inline_errors(void **state)
 	}
 }
 
+/* The digest is SM3 over base name, NUL, bytes of each file in order. */
+static void test_digest(void **state)
+{
+	static const char text[] = DOC "values:\n"
+		"  a.n: {value: 1, unit: count, source: s, status: confirmed}\n";
+	uint8_t want[PS_SM3_LEN];
+	struct ps_sm3_ctx ctx;
+	struct ps_policy *p = NULL, *q = NULL;
+	struct ps_diag d;
+
+	(void)state;
+	assert_int_equal(ps_sm3_init(&ctx), PS_OK);
+	assert_int_equal(ps_sm3_update(&ctx, "m.yaml", 7), PS_OK);
+	assert_int_equal(ps_sm3_update(&ctx, text, strlen(text)), PS_OK);
+	assert_int_equal(ps_sm3_final(&ctx, want), PS_OK);
+	assert_int_equal(ps_policy_load_mem("dir/m.yaml", text, strlen(text), &p, &d),
+			 PS_OK);
+	assert_memory_equal(ps_policy_sm3(p), want, PS_SM3_LEN);
+	/* another name, same bytes: another digest */
+	assert_int_equal(ps_policy_load_mem("n.yaml", text, strlen(text), &q, &d),
+			 PS_OK);
+	assert_memory_not_equal(ps_policy_sm3(q), want, PS_SM3_LEN);
+	ps_policy_free(p);
+	ps_policy_free(q);
+}
+
 static void test_valid_mem(void **state)
 {
 	static const char text[] =
@@ -630,6 +656,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_loads),
+		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_protection_numbers),
 		cmocka_unit_test(test_incident_numbers),
 		cmocka_unit_test(test_other_numbers),
