@@ -72,11 +72,8 @@ const char *ps_cli_policy_dir(struct ps_cli *cli);
 const char *ps_cli_spec_file(const char *spec);
 const struct ps_conf_section *const *ps_cli_conf_sections(size_t *n);
 
-/*
- * Parse `--format table|json|csv` and `--limit N`-style options that every
- * list command takes. Returns the index of the first non-option argument,
- * or -1 after printing a usage error.
- */
+/* Set cli->format from "table", "json" or "csv"; PS_EINVAL (message
+ * printed) for anything else. */
 int ps_cli_parse_format(struct ps_cli *cli, const char *arg);
 
 /* Tabular output shared by every list command. */

@@ -3,6 +3,7 @@
  * The table of panshi commands, in the order `panshi help` lists them.
  * Later modules add their nouns here (unit, asset, intel, case, ...).
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -23,15 +24,17 @@ const struct ps_cli_cmd *const ps_cli_cmds[] = {
 
 const size_t ps_cli_n_cmds = PS_ARRAY_LEN(ps_cli_cmds);
 
-const struct ps_cli_cmd *ps_cli_cmd_lookup(const char *noun, const char *verb)
+const struct ps_cli_cmd *ps_cli_cmd_find(const char *noun, const char *verb,
+					 bool *noun_known)
 {
+	*noun_known = false;
 	for (size_t i = 0; i < ps_cli_n_cmds; i++) {
 		const struct ps_cli_cmd *c = ps_cli_cmds[i];
 
 		if (strcmp(c->noun, noun) != 0)
 			continue;
-		if ((c->verb == NULL && verb == NULL) ||
-		    (c->verb != NULL && verb != NULL && strcmp(c->verb, verb) == 0))
+		*noun_known = true;
+		if (c->verb == NULL || (verb != NULL && strcmp(c->verb, verb) == 0))
 			return c;
 	}
 	return NULL;

@@ -76,7 +76,7 @@ const char *ps_cli_db_spec(struct ps_cli *cli)
 	if (env != NULL && env[0] != '\0')
 		return env;
 	if (cli->conf == NULL)
-		return PS_STORE_DEFAULT_DB;
+		return ""; /* called before ps_cli_conf_load: the store refuses it */
 	ss = ps_conf_section_get(cli->conf, "store");
 	if (ss->db[0] != '\0')
 		return ss->db;

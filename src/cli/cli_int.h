@@ -3,13 +3,18 @@
 #ifndef PS_CLI_INT_H
 #define PS_CLI_INT_H
 
+#include <stdbool.h>
 #include <jansson.h>
 
 #include "cli/cli.h"
 #include "store/store.h"
 
-/* The entry for `noun verb` (verb NULL for one-word commands), or NULL. */
-const struct ps_cli_cmd *ps_cli_cmd_lookup(const char *noun, const char *verb);
+/*
+ * The entry for `noun verb`, or for a one-word command `noun` (its verb is
+ * then ignored); NULL if none. *noun_known tells whether `noun` exists.
+ */
+const struct ps_cli_cmd *ps_cli_cmd_find(const char *noun, const char *verb,
+					 bool *noun_known);
 
 /*
  * A JSON string for text that may not be valid UTF-8: invalid bytes become

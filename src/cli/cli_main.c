@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_int.h"
 #include "core/core.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -79,22 +80,6 @@ static void print_main_help(struct ps_cli *cli, FILE *f)
 	(void)cli;
 }
 
-static const struct ps_cli_cmd *find_cmd(const char *noun, const char *verb,
-					 bool *noun_known)
-{
-	*noun_known = false;
-	for (size_t i = 0; i < ps_cli_n_cmds; i++) {
-		const struct ps_cli_cmd *c = ps_cli_cmds[i];
-
-		if (strcmp(c->noun, noun) != 0)
-			continue;
-		*noun_known = true;
-		if (c->verb == NULL || (verb != NULL && strcmp(c->verb, verb) == 0))
-			return c;
-	}
-	return NULL;
-}
-
 static void list_verbs(struct ps_cli *cli, const char *noun)
 {
 	fprintf(cli->err, "usage:");
@@ -113,7 +98,7 @@ static int cmd_help(struct ps_cli *cli, int argc, char **argv)
 		print_main_help(cli, cli->out);
 		return PS_CLI_OK;
 	}
-	c = find_cmd(argv[1], argc > 2 ? argv[2] : NULL, &known);
+	c = ps_cli_cmd_find(argv[1], argc > 2 ? argv[2] : NULL, &known);
 	if (c == NULL && !known) {
 		ps_cli_error(cli, "no such command '%s'", argv[1]);
 		return PS_CLI_FAIL;
@@ -234,7 +219,7 @@ int ps_cli_run(int argc, char **argv, FILE *out, FILE *err)
 	else if (strcmp(argv[i], "version") == 0)
 		cmd = &ps_cli_version_cmd;
 	else
-		cmd = find_cmd(argv[i], i + 1 < argc ? argv[i + 1] : NULL, &known);
+		cmd = ps_cli_cmd_find(argv[i], i + 1 < argc ? argv[i + 1] : NULL, &known);
 	if (cmd == NULL) {
 		if (!known) {
 			ps_cli_error(&cli, "'%s' is not a panshi command; see 'panshi help'",

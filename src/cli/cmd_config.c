@@ -20,7 +20,7 @@ static int config_check(struct ps_cli *cli, int argc, char **argv)
 	int rc, bad = 0;
 
 	if (argc < 2)
-		return ps_cli_usage(cli, ps_cli_cmd_lookup("config", "check"));
+		return ps_cli_usage(cli, &ps_cmd_config_check);
 	secs = ps_cli_conf_sections(&n);
 	for (int i = 1; i < argc; i++) {
 		rc = ps_conf_init(&c, secs, n, &d);
@@ -45,7 +45,7 @@ static int config_dump(struct ps_cli *cli, int argc, char **argv)
 		if (strcmp(argv[i], "--defaults") == 0)
 			defaults = true;
 		else
-			return ps_cli_usage(cli, ps_cli_cmd_lookup("config", "dump"));
+			return ps_cli_usage(cli, &ps_cmd_config_dump);
 	}
 	if (ps_cli_conf_load(cli) != PS_OK)
 		return PS_CLI_FAIL;

@@ -18,7 +18,6 @@ PS_MSG(PS_MSG_STORE, "Store", "存储")
 PS_MSG(PS_MSG_BACKEND, "Backend", "后端")
 PS_MSG(PS_MSG_SCHEMA_VERSION, "Schema version", "数据库结构版本")
 PS_MSG(PS_MSG_POLICY, "Policy", "策略")
-PS_MSG(PS_MSG_POLICY_VERSION, "Policy version", "策略版本")
 PS_MSG(PS_MSG_DOCUMENTS, "Documents", "法规文件")
 PS_MSG(PS_MSG_VALUES, "Values", "取值")
 PS_MSG(PS_MSG_CONFIRMED, "Confirmed", "已确认")
@@ -26,20 +25,12 @@ PS_MSG(PS_MSG_UNVERIFIED, "Unverified", "未核实")
 PS_MSG(PS_MSG_EVENTS, "Events", "事件")
 PS_MSG(PS_MSG_CONFIG_FILE, "Configuration file", "配置文件")
 PS_MSG(PS_MSG_LANGUAGE, "Language", "语言")
-PS_MSG(PS_MSG_TIME_ZONE, "Time zone", "时区")
 PS_MSG(PS_MSG_GENERATED_AT, "Generated at %s", "生成时间：%s")
 /* generic words */
 PS_MSG(PS_MSG_OK, "ok", "正常")
-PS_MSG(PS_MSG_ERROR, "error", "错误")
-PS_MSG(PS_MSG_WARNING, "warning", "警告")
 PS_MSG(PS_MSG_YES, "yes", "是")
-PS_MSG(PS_MSG_NO, "no", "否")
 PS_MSG(PS_MSG_NONE, "none", "无")
-PS_MSG(PS_MSG_UNKNOWN, "unknown", "未知")
 /* command line */
-PS_MSG(PS_MSG_USAGE, "usage: %s <command> [options]", "用法：%s <命令> [选项]")
-PS_MSG(PS_MSG_HELP_HINT, "run '%s help' for a list of commands",
-       "运行“%s help”查看命令列表")
 PS_MSG(PS_MSG_ERR_CANNOT_OPEN, "cannot open '%s': %s", "无法打开“%s”：%s")
 PS_MSG(PS_MSG_ERR_BAD_LANG, "unknown language '%s' in PANSHI_LANG, using zh-CN",
        "PANSHI_LANG 中的语言“%s”无法识别，使用 zh-CN")
@@ -51,9 +42,11 @@ PS_MSG(PS_MSG_CLI_USAGE_MAIN,
 PS_MSG(PS_MSG_CLI_COMMANDS, "Commands:", "命令：")
 PS_MSG(PS_MSG_CLI_GLOBAL_OPTIONS,
        "The store is chosen by --db, else PANSHI_DB, else store.db in the configuration\n"
-       "(--config or PANSHI_CONFIG), else var/panshi.db. 'panshi help COMMAND' shows details.",
+       "(--config or PANSHI_CONFIG), else panshi.db in general.data_dir (var/panshi.db).\n"
+       "'panshi help COMMAND' shows details.",
        "存储由 --db 指定，其次为环境变量 PANSHI_DB，再次为配置文件（--config 或 PANSHI_CONFIG）\n"
-       "中的 store.db，默认 var/panshi.db。“panshi help 命令”显示详细说明。")
+       "中的 store.db，默认为 general.data_dir 下的 panshi.db（var/panshi.db）。\n"
+       "“panshi help 命令”显示详细说明。")
 /* command summaries */
 PS_MSG(PS_MSG_CMD_INIT, "create or upgrade the store, load the policy, print the status",
        "创建或升级存储，载入策略，显示状态")

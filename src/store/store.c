@@ -58,18 +58,6 @@ void ps_store_settings_default(struct ps_store_settings *s)
 	s->event_retention_days = 183;
 }
 
-const char *ps_store_spec_from_env_or_default(const char *cli_value)
-{
-	const char *env;
-
-	if (cli_value != NULL && cli_value[0] != '\0')
-		return cli_value;
-	env = getenv("PANSHI_DB");
-	if (env != NULL && env[0] != '\0')
-		return env;
-	return PS_STORE_DEFAULT_DB;
-}
-
 int64_t ps_store_now_us(void)
 {
 	struct timespec ts;

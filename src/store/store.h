@@ -51,9 +51,6 @@
 struct ps_store;
 struct ps_stmt;
 
-/* Default database when neither --db nor PANSHI_DB nor the config names one. */
-#define PS_STORE_DEFAULT_DB "var/panshi.db"
-
 /*
  * Settings of the "store:" config section. Strings are owned by the
  * struct ps_conf they were loaded into (or NULL after
@@ -72,16 +69,6 @@ extern const struct ps_conf_section ps_store_conf_section;
 
 /* Fill `s` with the built-in defaults (db and pg_schema NULL). */
 void ps_store_settings_default(struct ps_store_settings *s);
-
-/*
- * The database spec to use: `cli_value` if non-NULL and non-empty, else
- * the environment variable PANSHI_DB if set and non-empty, else
- * PS_STORE_DEFAULT_DB. A config file's store.db sits between PANSHI_DB and
- * the default: pass it as `cli_value` when --db was not given and
- * PANSHI_DB is unset. Returns a borrowed string. Not thread-safe against
- * concurrent setenv().
- */
-const char *ps_store_spec_from_env_or_default(const char *cli_value);
 
 /*
  * Open a database. `spec` is

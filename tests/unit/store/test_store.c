@@ -1199,15 +1199,6 @@ static void test_settings(void **state)
 	}
 	assert_true(seen_retention);
 
-	unsetenv("PANSHI_DB");
-	assert_string_equal(ps_store_spec_from_env_or_default(NULL),
-			    PS_STORE_DEFAULT_DB);
-	assert_string_equal(ps_store_spec_from_env_or_default("x.db"), "x.db");
-	setenv("PANSHI_DB", "postgresql:///panshi", 1);
-	assert_string_equal(ps_store_spec_from_env_or_default(""),
-			    "postgresql:///panshi");
-	assert_string_equal(ps_store_spec_from_env_or_default("y.db"), "y.db");
-	unsetenv("PANSHI_DB");
 }
 
 static void test_sql_helpers(void **state)
