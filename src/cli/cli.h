@@ -67,9 +67,6 @@ int ps_cli_policy_load(struct ps_cli *cli);
 const char *ps_cli_config_path(const struct ps_cli *cli);
 const char *ps_cli_db_spec(struct ps_cli *cli);
 const char *ps_cli_policy_dir(struct ps_cli *cli);
-/* The SQLite file of a store spec ("sqlite:" prefix removed), or NULL for
- * PostgreSQL and ":memory:". */
-const char *ps_cli_spec_file(const char *spec);
 const struct ps_conf_section *const *ps_cli_conf_sections(size_t *n);
 
 /* Set cli->format from "table", "json" or "csv"; PS_EINVAL (message

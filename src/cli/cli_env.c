@@ -87,7 +87,9 @@ const char *ps_cli_db_spec(struct ps_cli *cli)
 	return cli->db_default;
 }
 
-const char *ps_cli_spec_file(const char *spec)
+/* The SQLite file of a store spec ("sqlite:" prefix removed), or NULL for
+ * PostgreSQL and ":memory:". */
+static const char *spec_file(const char *spec)
 {
 	if (strncmp(spec, "sqlite:", 7) == 0)
 		spec += 7;
@@ -156,7 +158,7 @@ int ps_cli_store_open(struct ps_cli *cli, bool create)
 		return rc;
 	ss = ps_conf_section_get(cli->conf, "store");
 	spec = ps_cli_db_spec(cli);
-	if ((file = ps_cli_spec_file(spec)) != NULL) {
+	if ((file = spec_file(spec)) != NULL) {
 		if (!create && stat(file, &st) != 0) {
 			ps_cli_error(cli, "store '%s' does not exist; run 'panshi init' first",
 				     file);
