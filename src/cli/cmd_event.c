@@ -146,6 +146,7 @@ static int list_opts(struct ps_cli *cli, int argc, char **argv,
 {
 	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		struct ps_date day;
 		int rc = PS_OK;
 
 		if (v == NULL)
@@ -161,7 +162,7 @@ static int list_opts(struct ps_cli *cli, int argc, char **argv,
 		else if (strcmp(a, "--until") == 0) {
 			rc = parse_time_opt(cli, a, v, &f->ts_to_us);
 			/* a bare date means up to the end of that day */
-			if (rc == PS_OK && strlen(v) == 10)
+			if (rc == PS_OK && ps_date_parse(v, strlen(v), &day) == PS_OK)
 				f->ts_to_us += PS_USEC_PER_DAY;
 		}
 		else if (strcmp(a, "--limit") == 0)
