@@ -11,9 +11,11 @@ PKGS=(
 	build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
 	# libraries (Debian -dev packages)
 	libssl-dev libyaml-dev libjansson-dev libsqlite3-dev libpq-dev
-	libcmocka-dev
-	# tests: PostgreSQL server for the store suite, sqlite3 CLI for checks
-	postgresql sqlite3 valgrind
+	libcmocka-dev libpcap-dev zlib1g-dev
+	# tests: PostgreSQL server for the store suite, sqlite3 CLI for checks,
+	# tshark as the independent reference for the traffic engine, tcpreplay
+	# (tcprewrite) and python3 for the benchmark capture
+	postgresql sqlite3 valgrind tshark tcpreplay python3
 )
 
 missing=()

@@ -22,6 +22,7 @@
 #include "core/i18n.h"
 #include "core/text.h"
 #include "core/fileio.h"
+#include "core/jsonw.h"
 
 #define PS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Address formatting and parsing through inet_ntop/inet_pton, the forms
+ * every other tool prints (RFC 5952 for IPv6).
+ */
+#include <arpa/inet.h>
+
+#include "core/core.h"
+#include "net/addr.h"
+
+char *ps_addr_fmt(const struct ps_addr *a, enum ps_af af, char *out)
+{
+	if (!inet_ntop(af == PS_AF_INET6 ? AF_INET6 : AF_INET, a->b, out,
+		       PS_ADDR_STRLEN))
+		out[0] = '\0';
+	return out;
+}
+
+enum ps_af ps_addr_parse(const char *s, struct ps_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, s, out->b) == 1)
+		return PS_AF_INET;
+	if (inet_pton(AF_INET6, s, out->b) == 1)
+		return PS_AF_INET6;
+	return PS_AF_NONE;
+}
