@@ -39,5 +39,6 @@ extern const struct ps_cli_cmd ps_cmd_config_check, ps_cmd_config_dump;
 extern const struct ps_cli_cmd ps_cmd_policy_show, ps_cmd_policy_check;
 extern const struct ps_cli_cmd ps_cmd_event_list, ps_cmd_event_import;
 extern const struct ps_cli_cmd ps_cmd_event_purge;
+extern const struct ps_cli_cmd ps_cmd_analyze, ps_cmd_sensor;
 
 #endif

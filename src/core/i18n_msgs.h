@@ -87,3 +87,29 @@ PS_MSG(PS_MSG_RETENTION_SHORT, "%lld days, BELOW the legal minimum of %lld",
 PS_MSG(PS_MSG_CMD_EVENT_PURGE, "delete events older than store.event_retention_days (or TIME)",
        "删除早于 store.event_retention_days（或指定时间）的事件")
 PS_MSG(PS_MSG_EVENT_PURGED, "purged %lld events older than %s\n", "已删除 %lld 条早于 %s 的事件\n")
+/* analyze and sensor */
+PS_MSG(PS_MSG_CMD_ANALYZE, "analyse capture files: flows, protocols, EVE events",
+       "分析抓包文件：流、协议、EVE 事件")
+PS_MSG(PS_MSG_CMD_SENSOR, "capture and analyse a live interface until stopped",
+       "在网络接口上实时抓包分析，直到停止")
+PS_MSG(PS_MSG_AN_CAPTURE, "%s: %llu packets, %llu bytes\n", "%s：%llu 个包，%llu 字节\n")
+PS_MSG(PS_MSG_AN_PACKETS, "Packets", "数据包")
+PS_MSG(PS_MSG_AN_PACKETS_VAL, "%llu (%llu decoded, %llu malformed), %.1f MB",
+       "%llu 个（已解码 %llu，畸形 %llu），%.1f MB")
+PS_MSG(PS_MSG_AN_FLOWS, "Flows", "流")
+PS_MSG(PS_MSG_AN_FLOWS_VAL, "%llu (TCP %llu, UDP %llu, other %llu)",
+       "%llu 条（TCP %llu，UDP %llu，其他 %llu）")
+PS_MSG(PS_MSG_AN_PROTOCOLS, "Protocols", "应用协议")
+PS_MSG(PS_MSG_AN_EVENTS, "Events", "事件")
+PS_MSG(PS_MSG_AN_ANOMALIES, "Anomalies", "异常")
+PS_MSG(PS_MSG_AN_ANOMALIES_VAL, "decoder %llu, stream %llu, application %llu",
+       "解码 %llu，TCP 流 %llu，应用层 %llu")
+PS_MSG(PS_MSG_AN_STORED, "Stored", "已入库")
+PS_MSG(PS_MSG_AN_STORED_VAL, "%llu events in '%s'", "%llu 条事件，存于“%s”")
+PS_MSG(PS_MSG_AN_RATE, "Rate", "速率")
+PS_MSG(PS_MSG_AN_RATE_VAL, "%.0f packets/s (%.2f s)", "%.0f 包/秒（%.2f 秒）")
+PS_MSG(PS_MSG_AN_NONE, "none", "无")
+PS_MSG(PS_MSG_AN_FAILED_FILES, "%d of %d captures could not be read completely\n",
+       "%d/%d 个抓包文件未能完整读取\n")
+PS_MSG(PS_MSG_SENSOR_START, "capturing on '%s' with %u worker(s); Ctrl-C stops\n",
+       "正在“%s”上抓包（%u 个工作线程）；按 Ctrl-C 停止\n")
