@@ -20,6 +20,8 @@ const struct ps_cli_cmd *const ps_cli_cmds[] = {
 	&ps_cmd_event_list,
 	&ps_cmd_event_import,
 	&ps_cmd_event_purge,
+	&ps_cmd_analyze,
+	&ps_cmd_sensor,
 };
 
 const size_t ps_cli_n_cmds = PS_ARRAY_LEN(ps_cli_cmds);

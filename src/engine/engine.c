@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The worker side of the engine: flow lookup, TCP reassembly, protocol
+ * detection (by port, then by content) and the parsers.
+ */
+#include <string.h>
+
+#include "core/core.h"
+#include "engine/engine_int.h"
+#include "proto/parsers.h"
+
+void ps_name_table_add(struct name_table *t, const char *name, uint64_t n)
+{
+	uintptr_t h = ((uintptr_t)name >> 3) * 0x9e3779b97f4a7c15ull;
+	size_t i, j;
+
+	for (i = 0; i < ENGINE_NAMES; i++) {
+		j = (h + i) & (ENGINE_NAMES - 1);
+		if (t->e[j].name == name) {
+			t->e[j].n += n;
+			return;
+		}
+		if (!t->e[j].name) {
+			t->e[j].name = name;
+			t->e[j].n = n;
+			return;
+		}
+	}
+	t->overflow += n;
+}
+
+static bool port_in(const struct ps_proto_parser *p, uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < PS_PROTO_MAX_PORTS && p->ports[i]; i++)
+		if (p->ports[i] == port)
+			return true;
+	return false;
+}
+
+static void meta_fill(struct flow_app *a, const struct ps_flow *f)
+{
+	struct ps_proto_flow *m = &a->meta;
+
+	m->flow_id = f->flow_id;
+	m->family = f->family;
+	m->ip_proto = f->ip_proto;
+	m->vlan = f->vlan;
+	m->start_us = f->start_us;
+	if (!a->flip) {
+		m->cli = f->cli;
+		m->srv = f->srv;
+		m->cport = f->cport;
+		m->sport = f->sport;
+	} else {
+		m->cli = f->srv;
+		m->srv = f->cli;
+		m->cport = f->sport;
+		m->sport = f->cport;
+	}
+}
+
+static void ctx_init(struct worker *w, struct flow_app *a,
+		     struct ps_proto_ctx *c, int pdir)
+{
+	c->flow = &a->meta;
+	c->ts_us = w->now_us;
+	c->alproto = (enum ps_alproto)a->alproto;
+	c->dir = (enum ps_dir)pdir;
+	c->sink = &w->sink;
+	c->engine = w;
+	c->parent_flow_id = a->parent_flow_id;
+}
+
+static void app_free_probe(struct flow_app *a)
+{
+	ps_free(a->probe[0]);
+	ps_free(a->probe[1]);
+	a->probe[0] = a->probe[1] = NULL;
+}
+
+/* Feed parser bytes in the flow's direction fdir. */
+static void app_parse(struct worker *w, struct ps_flow *f, struct flow_app *a,
+		      int fdir, const uint8_t *data, size_t len)
+{
+	struct ps_proto_ctx c;
+	int pdir = a->flip ? !fdir : fdir;
+
+	if (a->stopped || !len)
+		return;
+	ctx_init(w, a, &c, pdir);
+	if (a->parser->parse(a->state, &c, (enum ps_dir)pdir, data, len)) {
+		a->stopped = true;
+		ps_name_table_add(&w->anomalies, "applayer.parser_stopped", 1);
+	}
+	(void)f;
+}
+
+static int app_select(struct worker *w, struct ps_flow *f, struct flow_app *a,
+		      const struct ps_proto_parser *p, bool flip)
+{
+	a->parser = p;
+	a->alproto = (uint8_t)p->id;
+	a->flip = flip;
+	meta_fill(a, f);
+	a->state = ps_calloc(PS_MEM_PROTO, 1, p->state_size ? p->state_size : 1);
+	if (!a->state) {
+		a->stopped = true;
+		ps_name_table_add(&w->anomalies, "applayer.memcap", 1);
+		return PS_ENOMEM;
+	}
+	w->flows_by_proto[p->id]++;
+	return PS_OK;
+}
+
+static void app_fail(struct worker *w, struct flow_app *a)
+{
+	a->alproto = PS_ALPROTO_FAILED;
+	a->stopped = true;
+	w->flows_by_proto[PS_ALPROTO_FAILED]++;
+	app_free_probe(a);
+}
+
+/*
+ * Which parser speaks these bytes: a parser registered for the server
+ * port first (accepted unless its probe says no), then the client port
+ * (the flow may have been seen from the answer first), then every probe.
+ */
+static const struct ps_proto_parser *detect(struct ps_flow *f, int fdir,
+					    const uint8_t *data, size_t len,
+					    unsigned l4, bool *flip, bool *more)
+{
+	const struct ps_proto_parser *p;
+	enum ps_probe r;
+	size_t i;
+	int pass;
+
+	*more = false;
+	for (pass = 0; pass < 2; pass++) {
+		uint16_t port = pass ? f->cport : f->sport;
+
+		for (i = 0; (p = ps_proto_parsers[i]); i++) {
+			if (!(p->l4 & l4) || !port_in(p, port))
+				continue;
+			if (!p->probe) {
+				*flip = pass;
+				return p;
+			}
+			r = p->probe(data, len, (enum ps_dir)(pass ? !fdir : fdir));
+			if (r == PS_PROBE_YES) {
+				*flip = pass;
+				return p;
+			}
+			if (r == PS_PROBE_MORE)
+				*more = true;
+		}
+	}
+	for (i = 0; (p = ps_proto_parsers[i]); i++) {
+		if (!(p->l4 & l4) || !p->probe)
+			continue;
+		r = p->probe(data, len, (enum ps_dir)fdir);
+		if (r == PS_PROBE_YES) {
+			*flip = false;
+			return p;
+		}
+		if (r == PS_PROBE_MORE)
+			*more = true;
+	}
+	return NULL;
+}
+
+static struct flow_app *app_get(struct worker *w, struct ps_flow *f);
+
+/* Bytes for the application layer, in order, from the flow's direction. */
+static void app_data(struct worker *w, struct ps_flow *f, int fdir,
+		     const uint8_t *data, size_t len, bool tcp)
+{
+	struct flow_app *a = f->app;
+	const struct ps_proto_parser *p;
+	bool flip = false, more;
+	size_t take;
+	int d;
+
+	if (!a && !(a = app_get(w, f)))
+		return;
+	if (a->parser) {
+		app_parse(w, f, a, fdir, data, len);
+		return;
+	}
+	if (a->stopped)
+		return;
+	if (!tcp) {
+		p = detect(f, fdir, data, len, PS_PROTO_L4_UDP, &flip, &more);
+		if (p) {
+			if (app_select(w, f, a, p, flip) == PS_OK)
+				app_parse(w, f, a, fdir, data, len);
+		} else if (++a->udp_probes >= ENGINE_UDP_PROBES) {
+			app_fail(w, a);
+		}
+		return;
+	}
+	/* TCP: accumulate the first bytes of each direction while probing. */
+	if (!a->probe[fdir]) {
+		a->probe[fdir] = ps_malloc(PS_MEM_PROTO, ENGINE_PROBE_MAX);
+		if (!a->probe[fdir]) {
+			app_fail(w, a);
+			return;
+		}
+	}
+	take = ENGINE_PROBE_MAX - a->probe_len[fdir];
+	if (take > len)
+		take = len;
+	memcpy(a->probe[fdir] + a->probe_len[fdir], data, take);
+	a->probe_len[fdir] = (uint16_t)(a->probe_len[fdir] + take);
+	p = detect(f, fdir, a->probe[fdir], a->probe_len[fdir],
+		   PS_PROTO_L4_TCP, &flip, &more);
+	if (!p) {
+		if (a->probe_len[fdir] >= ENGINE_PROBE_MAX ||
+		    (!more && a->probe_len[0] && a->probe_len[1]))
+			app_fail(w, a);
+		return;
+	}
+	if (app_select(w, f, a, p, flip) != PS_OK) {
+		app_free_probe(a);
+		return;
+	}
+	/* Replay what was held: the client's bytes first. */
+	for (d = 0; d < 2; d++) {
+		int fd = a->flip ? !d : d;
+
+		if (a->probe[fd])
+			app_parse(w, f, a, fd, a->probe[fd], a->probe_len[fd]);
+	}
+	app_free_probe(a);
+	if (take < len)
+		app_parse(w, f, a, fdir, data + take, len - take);
+}
+
+/* An expected flow (FTP data) matching f, consumed; false if none. */
+static bool expect_take(struct ps_engine *e, const struct ps_flow *f,
+			struct flow_app *a, int64_t now)
+{
+	unsigned i, n;
+	bool hit = false;
+
+	if (!atomic_load_explicit(&e->nexp, memory_order_relaxed))
+		return false;
+	pthread_mutex_lock(&e->exp_lock);
+	n = atomic_load(&e->nexp);
+	for (i = 0; i < n; i++) {
+		struct expectation *x = &e->exp[i];
+		bool fwd = ps_addr_eq(&x->srv, &f->srv) && x->port == f->sport &&
+			   ps_addr_eq(&x->cli, &f->cli);
+		bool rev = ps_addr_eq(&x->srv, &f->cli) && x->port == f->cport &&
+			   ps_addr_eq(&x->cli, &f->srv);
+
+		if (x->expires_us < now || x->family != f->family) {
+			e->exp[i--] = e->exp[--n];
+			continue;
+		}
+		if (!fwd && !rev)
+			continue;
+		a->parent_flow_id = x->parent;
+		a->alproto = x->alproto;
+		a->flip = rev;
+		e->exp[i] = e->exp[--n];
+		hit = true;
+		break;
+	}
+	atomic_store(&e->nexp, n);
+	pthread_mutex_unlock(&e->exp_lock);
+	return hit;
+}
+
+static struct flow_app *app_get(struct worker *w, struct ps_flow *f)
+{
+	struct flow_app *a = ps_calloc(PS_MEM_PROTO, 1, sizeof(*a));
+	const struct ps_proto_parser *p;
+
+	if (!a) {
+		ps_name_table_add(&w->anomalies, "applayer.memcap", 1);
+		return NULL;
+	}
+	f->app = a;
+	if (expect_take(w->e, f, a, w->now_us) &&
+	    (p = ps_proto_parser_get((enum ps_alproto)a->alproto)))
+		(void)app_select(w, f, a, p, a->flip);
+	return a;
+}
+
+static void stream_data(void *arg, struct ps_flow *f, int dir,
+			const uint8_t *data, size_t len, int64_t ts_us)
+{
+	struct worker *w = arg;
+
+	(void)ts_us;
+	app_data(w, f, dir, data, len, true);
+}
+
+static void stream_gap(void *arg, struct ps_flow *f, int dir, size_t len)
+{
+	struct worker *w = arg;
+	struct flow_app *a = f->app;
+	struct ps_proto_ctx c;
+	int pdir;
+
+	if (!a || !a->parser || a->stopped)
+		return;
+	if (!a->parser->gap) {
+		a->stopped = true;
+		return;
+	}
+	pdir = a->flip ? !dir : dir;
+	ctx_init(w, a, &c, pdir);
+	a->parser->gap(a->state, &c, (enum ps_dir)pdir, len);
+}
+
+void ps_engine_packet(struct worker *w, const struct ps_packet *p)
+{
+	struct ps_flow *f;
+	int dir;
+
+	w->packets++;
+	w->now_us = p->ts_us;
+	ps_flow_table_tick(&w->flows, p->ts_us);
+	f = ps_flow_table_get(&w->flows, p, &dir);
+	if (!f)
+		return;
+	if (p->ip_proto == PS_IPPROTO_TCP && (p->flags & PS_PKT_HAS_L4))
+		ps_stream_packet(&w->flows, f, p, dir, &w->scb, w->stream_ctr);
+	else if (p->ip_proto == PS_IPPROTO_UDP && p->payload_len &&
+		 (p->flags & PS_PKT_HAS_L4))
+		app_data(w, f, dir, p->payload, p->payload_len, false);
+}
+
+void ps_engine_flow_end(void *arg, struct ps_flow *f, enum ps_flow_end why)
+{
+	struct worker *w = arg;
+	struct flow_app *a;
+	struct ps_proto_ctx c;
+
+	if (f->ip_proto == PS_IPPROTO_TCP && f->tcp)
+		ps_stream_flow_end(f, &w->scb, w->stream_ctr);
+	a = f->app;
+	if (a && a->parser && a->state) {
+		ctx_init(w, a, &c, PS_DIR_TOSERVER);
+		if (a->parser->finish)
+			a->parser->finish(a->state, &c);
+	}
+	if (f->ip_proto == PS_IPPROTO_TCP)
+		w->flows_l4[0]++;
+	else if (f->ip_proto == PS_IPPROTO_UDP)
+		w->flows_l4[1]++;
+	else
+		w->flows_l4[2]++;
+	if (w->e->cfg.flow_events)
+		ps_engine_write_flow(w, f, why);
+	if (a) {
+		app_free_probe(a);
+		ps_free(a->state);
+		ps_free(a);
+		f->app = NULL;
+	}
+}
+
+int ps_worker_init(struct worker *w, struct ps_engine *e, unsigned id)
+{
+	int rc;
+
+	w->e = e;
+	w->id = id;
+	w->scb.data = stream_data;
+	w->scb.gap = stream_gap;
+	w->scb.arg = w;
+	ps_worker_sink_init(w);
+	rc = ps_flow_table_init(&w->flows, &e->cfg.flow, ps_engine_flow_end, w);
+	if (rc)
+		return rc;
+	w->flows_ok = true;
+	if (e->nworkers > 1)
+		return ps_ring_init(&w->ring, e->cfg.ring_bytes);
+	return PS_OK;
+}
+
+void ps_worker_release(struct worker *w)
+{
+	if (w->flows_ok)
+		ps_flow_table_release(&w->flows);
+	w->flows_ok = false;
+	ps_worker_flush(w);
+	ps_ring_release(&w->ring);
+	ps_buf_release(&w->line);
+	ps_buf_release(&w->eve);
+	ps_free(w->batch);
+	w->batch = NULL;
+	ps_arena_release(&w->batch_mem);
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Engine internals shared by its files: the engine, its workers and the
+ * per-flow application data.
+ */
+#ifndef PS_ENGINE_INT_H
+#define PS_ENGINE_INT_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+
+#include "core/core.h"
+#include "engine/engine.h"
+#include "ingest/ring.h"
+#include "net/stream.h"
+#include "store/store.h"
+
+#define ENGINE_PROBE_MAX 2048   /* bytes per direction kept while detecting */
+#define ENGINE_UDP_PROBES 4     /* datagrams tried before giving up */
+#define ENGINE_NAMES 256        /* distinct anomaly / event-type names */
+#define ENGINE_LINE_MAX (4u << 20)
+
+/* A count per static name, keyed by pointer (names are literals). */
+struct name_count {
+	const char *name;
+	uint64_t n;
+};
+
+struct name_table {
+	struct name_count e[ENGINE_NAMES];
+	uint64_t overflow;
+};
+
+void ps_name_table_add(struct name_table *t, const char *name, uint64_t n);
+
+/* Per-flow application state, allocated at the first payload byte. */
+struct flow_app {
+	const struct ps_proto_parser *parser;
+	void *state;
+	struct ps_proto_flow meta;     /* oriented as the parser sees it */
+	uint64_t parent_flow_id;
+	uint8_t alproto;               /* enum ps_alproto */
+	bool flip;                     /* parser's client is the flow's server */
+	bool stopped;                  /* parser gave up or was never found */
+	uint8_t udp_probes;
+	uint16_t probe_len[2];
+	uint8_t *probe[2];             /* ENGINE_PROBE_MAX bytes while detecting */
+};
+
+struct ps_engine;
+
+struct worker {
+	struct ps_engine *e;
+	unsigned id;
+	pthread_t th;
+	bool started;
+	struct ps_ring ring;
+	struct ps_flow_table flows;
+	bool flows_ok;
+	struct ps_stream_cb scb;
+	uint64_t stream_ctr[PS_STREAM__COUNT];
+	uint64_t flows_by_proto[PS_ALPROTO__COUNT];
+	uint64_t flows_l4[3];          /* tcp, udp, other */
+	uint64_t packets;
+	struct name_table anomalies;   /* app-layer */
+	struct name_table event_types;
+	uint64_t events, dropped_events, store_events, store_errors;
+	/* Event being written. */
+	struct ps_proto_sink sink;
+	struct ps_buf line;
+	struct ps_jw jw;
+	bool writing;
+	const char *cur_type;          /* static event_type literal */
+	/* Outputs. */
+	struct ps_buf eve;             /* pending EVE lines */
+	struct ps_event *batch;
+	size_t nbatch;
+	struct ps_arena batch_mem;
+	int64_t now_us;                /* time of the packet being handled */
+};
+
+struct expectation {
+	struct ps_addr cli, srv;
+	uint16_t port;
+	uint8_t family;
+	uint8_t alproto;
+	uint64_t parent;
+	int64_t expires_us;
+};
+
+#define ENGINE_EXPECT_MAX 64
+
+struct ps_engine {
+	struct ps_engine_config cfg;
+	unsigned nworkers;
+	struct worker *w;
+	struct ps_decoder dec;
+	bool dec_ok;
+	volatile sig_atomic_t stop;
+	struct ps_source *running;
+	pthread_mutex_t out_lock;      /* EVE file and store */
+	pthread_mutex_t exp_lock;
+	_Atomic unsigned nexp;
+	struct expectation exp[ENGINE_EXPECT_MAX];
+	bool outputs;                  /* any event output at all */
+	volatile bool live;            /* the source has read timeouts */
+	uint64_t packets, bytes, decoded, invalid;
+	double seconds;
+	struct ps_source_stats src_stats;
+	int out_err;                   /* first output error */
+};
+
+/* engine.c */
+void ps_engine_packet(struct worker *w, const struct ps_packet *p);
+void ps_engine_flow_end(void *arg, struct ps_flow *f, enum ps_flow_end why);
+int ps_worker_init(struct worker *w, struct ps_engine *e, unsigned id);
+void ps_worker_release(struct worker *w);
+/* engine_out.c */
+void ps_worker_sink_init(struct worker *w);
+void ps_worker_flush(struct worker *w);
+void ps_engine_write_flow(struct worker *w, struct ps_flow *f,
+			  enum ps_flow_end why);
+
+#endif

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Event output: the sink parsers write through, flow events, and the
+ * batches that go to the EVE file and the store under one lock.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "engine/engine_int.h"
+
+#define EVE_FLUSH_BYTES (256u << 10)
+
+static const char *ip_proto_name(uint8_t p)
+{
+	switch (p) {
+	case PS_IPPROTO_TCP: return "TCP";
+	case PS_IPPROTO_UDP: return "UDP";
+	case PS_IPPROTO_ICMP: return "ICMP";
+	case PS_IPPROTO_ICMPV6: return "IPv6-ICMP";
+	case PS_IPPROTO_SCTP: return "SCTP";
+	default: return "IP";
+	}
+}
+
+/* Write batched events to the store and pending lines to the EVE file. */
+void ps_worker_flush(struct worker *w)
+{
+	struct ps_engine *e = w->e;
+	size_t len = ps_buf_len(&w->eve);
+
+	if (!len && !w->nbatch)
+		return;
+	pthread_mutex_lock(&e->out_lock);
+	if (len && e->cfg.eve) {
+		if (fwrite(w->eve.p, 1, len, e->cfg.eve) != len && !e->out_err)
+			e->out_err = PS_EIO;
+	}
+	if (w->nbatch && e->cfg.store) {
+		if (ps_store_event_batch_insert(e->cfg.store, w->batch,
+						w->nbatch) == PS_OK) {
+			w->store_events += w->nbatch;
+		} else {
+			w->store_errors += w->nbatch;
+			if (!e->out_err)
+				e->out_err = PS_EDB;
+		}
+	}
+	pthread_mutex_unlock(&e->out_lock);
+	ps_buf_reset(&w->eve);
+	w->nbatch = 0;
+	ps_arena_reset(&w->batch_mem);
+}
+
+static void batch_add(struct worker *w, const struct ps_proto_ctx *c,
+		      const char *type, const char *json, size_t len)
+{
+	const struct ps_proto_flow *f = c->flow;
+	struct ps_event *ev;
+	char a[PS_ADDR_STRLEN];
+
+	if (w->nbatch >= w->e->cfg.store_batch)
+		ps_worker_flush(w);
+	ev = &w->batch[w->nbatch];
+	memset(ev, 0, sizeof(*ev));
+	ev->ts_us = c->ts_us;
+	ev->sensor = w->e->cfg.sensor;
+	ev->event_type = type;
+	ev->src_ip = ps_arena_strndup(&w->batch_mem, ps_addr_fmt(&f->cli,
+				      f->family, a), PS_ADDR_STRLEN);
+	ev->dest_ip = ps_arena_strndup(&w->batch_mem, ps_addr_fmt(&f->srv,
+				       f->family, a), PS_ADDR_STRLEN);
+	ev->src_port = f->cport;
+	ev->dest_port = f->sport;
+	ev->proto = ip_proto_name(f->ip_proto);
+	ev->app_proto = c->alproto != PS_ALPROTO_UNKNOWN ?
+			ps_alproto_name(c->alproto) : NULL;
+	ev->flow_id = (int64_t)f->flow_id;
+	ev->json = ps_arena_strndup(&w->batch_mem, json, len);
+	if (!ev->src_ip || !ev->dest_ip || !ev->json) {
+		w->dropped_events++;
+		return;
+	}
+	w->nbatch++;
+}
+
+static struct ps_jw *sink_begin(struct ps_proto_sink *s,
+				const struct ps_proto_ctx *c, const char *type)
+{
+	struct worker *w = (struct worker *)((char *)s -
+					     offsetof(struct worker, sink));
+
+	ps_name_table_add(&w->event_types, type, 1);
+	w->cur_type = type;
+	w->events++;
+	ps_buf_reset(&w->line);
+	ps_jw_init(&w->jw, &w->line);
+	w->writing = w->e->outputs;
+	if (!w->writing) {
+		/* Nothing will read it: make every write a no-op. */
+		w->jw.err = PS_EUNSUP;
+		return &w->jw;
+	}
+	ps_jw_obj_open(&w->jw, NULL);
+	ps_proto_write_header(&w->jw, c, type);
+	return &w->jw;
+}
+
+static void sink_end(struct ps_proto_sink *s, const struct ps_proto_ctx *c)
+{
+	struct worker *w = (struct worker *)((char *)s -
+					     offsetof(struct worker, sink));
+	struct ps_engine *e = w->e;
+	size_t len;
+
+	if (!w->writing)
+		return;
+	w->writing = false;
+	ps_jw_obj_close(&w->jw);
+	if (ps_jw_error(&w->jw) || w->jw.depth) {
+		w->dropped_events++;
+		ps_name_table_add(&w->anomalies, "output.event_invalid", 1);
+		return;
+	}
+	len = ps_buf_len(&w->line);
+	if (e->cfg.eve) {
+		if (ps_buf_add(&w->eve, w->line.p, len) ||
+		    ps_buf_addch(&w->eve, '\n'))
+			w->dropped_events++;
+		if (ps_buf_len(&w->eve) >= EVE_FLUSH_BYTES)
+			ps_worker_flush(w);
+	}
+	if (e->cfg.store)
+		batch_add(w, c, w->cur_type, (const char *)w->line.p, len);
+}
+
+static void sink_anomaly(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
+			 const char *what)
+{
+	struct worker *w = (struct worker *)((char *)s -
+					     offsetof(struct worker, sink));
+
+	(void)c;
+	ps_name_table_add(&w->anomalies, what, 1);
+}
+
+static void sink_expect(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
+			const struct ps_addr *cli, const struct ps_addr *srv,
+			uint16_t port, enum ps_alproto proto)
+{
+	struct worker *w = (struct worker *)((char *)s -
+					     offsetof(struct worker, sink));
+	struct ps_engine *e = w->e;
+	struct expectation *x;
+	unsigned n;
+
+	pthread_mutex_lock(&e->exp_lock);
+	n = atomic_load(&e->nexp);
+	if (n == ENGINE_EXPECT_MAX) {
+		/* Drop the oldest. */
+		memmove(&e->exp[0], &e->exp[1], sizeof(e->exp[0]) * (n - 1));
+		n--;
+		ps_name_table_add(&w->anomalies, "applayer.expectation_dropped", 1);
+	}
+	x = &e->exp[n];
+	x->cli = *cli;
+	x->srv = *srv;
+	x->port = port;
+	x->family = c->flow->family;
+	x->alproto = (uint8_t)proto;
+	x->parent = c->flow->flow_id;
+	x->expires_us = c->ts_us + 120 * 1000000LL;
+	atomic_store(&e->nexp, n + 1);
+	pthread_mutex_unlock(&e->exp_lock);
+}
+
+void ps_worker_sink_init(struct worker *w)
+{
+	w->sink.begin = sink_begin;
+	w->sink.end = sink_end;
+	w->sink.anomaly = sink_anomaly;
+	w->sink.expect = sink_expect;
+	ps_buf_init(&w->line, PS_MEM_INGEST, ENGINE_LINE_MAX);
+	ps_buf_init(&w->eve, PS_MEM_INGEST, EVE_FLUSH_BYTES + ENGINE_LINE_MAX + 1);
+	ps_arena_init(&w->batch_mem, PS_MEM_INGEST, 256 << 10, SIZE_MAX);
+}
+
+static void tcp_flags_hex(uint8_t f, char out[3])
+{
+	static const char hx[] = "0123456789abcdef";
+
+	out[0] = hx[f >> 4];
+	out[1] = hx[f & 15];
+	out[2] = '\0';
+}
+
+static const char *const end_reason[] = {
+	[PS_FLOW_END_TIMEOUT] = "timeout",
+	[PS_FLOW_END_SHUTDOWN] = "shutdown",
+	[PS_FLOW_END_MEMCAP] = "forced",
+};
+
+static const char *const tcp_state_name[] = {
+	[PS_TCP_NONE] = "none",
+	[PS_TCP_SYN_SENT] = "syn_sent",
+	[PS_TCP_SYN_RECV] = "syn_recv",
+	[PS_TCP_ESTABLISHED] = "established",
+	[PS_TCP_FIN_WAIT] = "fin_wait1",
+	[PS_TCP_CLOSING] = "closing",
+	[PS_TCP_CLOSED] = "closed",
+};
+
+void ps_engine_write_flow(struct worker *w, struct ps_flow *f,
+			  enum ps_flow_end why)
+{
+	struct flow_app *a = f->app;
+	struct ps_proto_flow meta;
+	struct ps_proto_ctx c;
+	struct ps_jw *jw;
+	char ts[32], hx[3];
+	uint8_t all = f->tcp_flags[0] | f->tcp_flags[1];
+
+	memset(&meta, 0, sizeof(meta));
+	meta.flow_id = f->flow_id;
+	meta.cli = f->cli;
+	meta.srv = f->srv;
+	meta.cport = f->cport;
+	meta.sport = f->sport;
+	meta.family = f->family;
+	meta.ip_proto = f->ip_proto;
+	meta.vlan = f->vlan;
+	meta.start_us = f->start_us;
+	memset(&c, 0, sizeof(c));
+	c.flow = &meta;
+	c.ts_us = f->last_us;
+	c.alproto = a ? (enum ps_alproto)a->alproto : PS_ALPROTO_UNKNOWN;
+	c.sink = &w->sink;
+	jw = ps_proto_event_begin(&c, "flow");
+	if (ps_jw_error(jw) == PS_EUNSUP)
+		return;   /* no output configured */
+	ps_jw_obj_open(jw, "flow");
+	ps_jw_uint(jw, "pkts_toserver", f->pkts[0]);
+	ps_jw_uint(jw, "pkts_toclient", f->pkts[1]);
+	ps_jw_uint(jw, "bytes_toserver", f->bytes[0]);
+	ps_jw_uint(jw, "bytes_toclient", f->bytes[1]);
+	ps_jw_str(jw, "start", ps_eve_time_fmt(f->start_us, ts));
+	ps_jw_str(jw, "end", ps_eve_time_fmt(f->last_us, ts));
+	ps_jw_int(jw, "age", (f->last_us - f->start_us) / 1000000);
+	ps_jw_str(jw, "state", f->state == PS_FLOW_NEW ? "new" :
+		  f->state == PS_FLOW_ESTABLISHED ? "established" : "closed");
+	ps_jw_str(jw, "reason", (unsigned)why < PS_ARRAY_LEN(end_reason) ?
+		  end_reason[why] : "unknown");
+	ps_jw_bool(jw, "alerted", false);
+	if (f->tunnel_id)
+		ps_jw_uint(jw, "tunnel_id", f->tunnel_id);
+	ps_jw_obj_close(jw);
+	if (f->ip_proto == PS_IPPROTO_TCP) {
+		ps_jw_obj_open(jw, "tcp");
+		tcp_flags_hex(all, hx);
+		ps_jw_str(jw, "tcp_flags", hx);
+		tcp_flags_hex(f->tcp_flags[0], hx);
+		ps_jw_str(jw, "tcp_flags_ts", hx);
+		tcp_flags_hex(f->tcp_flags[1], hx);
+		ps_jw_str(jw, "tcp_flags_tc", hx);
+		if (all & PS_TH_FIN) ps_jw_bool(jw, "fin", true);
+		if (all & PS_TH_SYN) ps_jw_bool(jw, "syn", true);
+		if (all & PS_TH_RST) ps_jw_bool(jw, "rst", true);
+		if (all & PS_TH_PSH) ps_jw_bool(jw, "psh", true);
+		if (all & PS_TH_ACK) ps_jw_bool(jw, "ack", true);
+		if (all & PS_TH_URG) ps_jw_bool(jw, "urg", true);
+		if (all & PS_TH_ECE) ps_jw_bool(jw, "ecn", true);
+		if (all & PS_TH_CWR) ps_jw_bool(jw, "cwr", true);
+		ps_jw_str(jw, "state", f->tcp_state < PS_ARRAY_LEN(tcp_state_name) ?
+			  tcp_state_name[f->tcp_state] : "none");
+		ps_jw_obj_close(jw);
+	}
+	ps_proto_event_end(&c);
+}

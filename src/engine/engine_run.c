@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Running the engine: one thread reads and decodes, N workers follow flows
+ * (or everything runs inline for one worker); then the stats event and the
+ * summary.
+ */
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/core.h"
+#include "engine/engine_int.h"
+
+#define PUBLISH_EVERY 32
+#define IDLE_TICK_US 200000
+
+void ps_engine_config_default(struct ps_engine_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->workers = 1;
+	c->sensor = "panshi";
+	c->store_batch = 1000;
+	c->ring_bytes = 32u << 20;
+	c->flow_events = true;
+	ps_decode_config_default(&c->decode);
+	ps_flow_config_default(&c->flow);
+}
+
+int ps_engine_new(struct ps_engine **out, const struct ps_engine_config *c,
+		  struct ps_diag *d)
+{
+	struct ps_engine *e;
+	unsigned i;
+	int rc;
+
+	*out = NULL;
+	if (c->workers < 1 || c->workers > PS_ENGINE_MAX_WORKERS) {
+		ps_diag_set(d, "workers must be between 1 and %d", PS_ENGINE_MAX_WORKERS);
+		return PS_EINVAL;
+	}
+	e = ps_calloc(PS_MEM_INGEST, 1, sizeof(*e));
+	if (!e)
+		goto nomem;
+	e->cfg = *c;
+	if (!e->cfg.store_batch)
+		e->cfg.store_batch = 1000;
+	e->nworkers = c->workers;
+	e->outputs = c->eve || c->store;
+	pthread_mutex_init(&e->out_lock, NULL);
+	pthread_mutex_init(&e->exp_lock, NULL);
+	rc = ps_decoder_init(&e->dec, &e->cfg.decode);
+	if (rc) {
+		ps_diag_set(d, "cannot set up the decoder: %s", ps_strerror(rc));
+		ps_engine_free(e);
+		return rc;
+	}
+	e->dec_ok = true;
+	e->w = ps_calloc(PS_MEM_INGEST, e->nworkers, sizeof(*e->w));
+	if (!e->w)
+		goto nomem;
+	for (i = 0; i < e->nworkers; i++) {
+		rc = ps_worker_init(&e->w[i], e, i);
+		if (rc == PS_OK && e->cfg.store) {
+			e->w[i].batch = ps_calloc(PS_MEM_INGEST, e->cfg.store_batch,
+						  sizeof(struct ps_event));
+			if (!e->w[i].batch)
+				rc = PS_ENOMEM;
+		}
+		if (rc) {
+			ps_diag_set(d, "cannot set up worker %u: %s", i, ps_strerror(rc));
+			ps_engine_free(e);
+			return rc;
+		}
+	}
+	*out = e;
+	return PS_OK;
+nomem:
+	ps_diag_set(d, "out of memory");
+	ps_engine_free(e);
+	return PS_ENOMEM;
+}
+
+/* Copy a decoded packet with its payload into a worker's ring. */
+static bool enqueue(struct ps_engine *e, struct worker *w,
+		    const struct ps_packet *p, bool live)
+{
+	size_t n = sizeof(*p) + p->payload_len;
+	struct ps_packet *q;
+
+	while (!(q = ps_ring_reserve(&w->ring, n))) {
+		ps_ring_publish(&w->ring);
+		if (live || e->stop) {
+			ps_name_table_add(&w->anomalies, "capture.queue_full_drop", 1);
+			return false;
+		}
+		sched_yield();
+	}
+	*q = *p;
+	memcpy(q + 1, p->payload, p->payload_len);
+	q->payload = (const uint8_t *)(q + 1);
+	q->data = q->payload;
+	q->caplen = p->payload_len;
+	q->l4 = NULL;
+	ps_ring_commit(&w->ring, n);
+	return true;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	bool closed;
+	size_t n;
+	unsigned idle = 0, since = 0;
+	struct ps_packet *p;
+
+	for (;;) {
+		p = ps_ring_peek(&w->ring, &n, &closed);
+		if (!p) {
+			ps_ring_release_space(&w->ring);
+			if (closed)
+				break;
+			if (++idle < 64) {
+				sched_yield();
+				continue;
+			}
+			{
+				struct timespec ts = {0, 50000};
+
+				nanosleep(&ts, NULL);
+			}
+			if (idle % 2000 == 0) {
+				/* Live and quiet: time out flows, push output. */
+				if (w->e->live)
+					ps_flow_table_tick(&w->flows, ps_time_now_us());
+				ps_worker_flush(w);
+			}
+			continue;
+		}
+		idle = 0;
+		ps_engine_packet(w, p);
+		ps_ring_consume(&w->ring);
+		if (++since == PUBLISH_EVERY) {
+			ps_ring_release_space(&w->ring);
+			since = 0;
+		}
+	}
+	ps_flow_table_flush(&w->flows);
+	ps_worker_flush(w);
+	return NULL;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int ps_engine_run_source(struct ps_engine *e, struct ps_source *s,
+			 struct ps_diag *d)
+{
+	struct ps_packet p;
+	unsigned i, started = 0, pending = 0;
+	uint64_t t0 = now_ns();
+	bool live = false, threaded = e->nworkers > 1;
+	int rc = PS_OK, r;
+	struct ps_source_stats st;
+
+	e->stop = 0;
+	e->running = s;
+	if (threaded) {
+		for (i = 0; i < e->nworkers; i++) {
+			struct worker *w = &e->w[i];
+
+			w->ring.closed = false;
+			if (pthread_create(&w->th, NULL, worker_main, w)) {
+				ps_diag_set(d, "cannot start worker thread %u", i);
+				rc = PS_EIO;
+				break;
+			}
+			w->started = true;
+			started++;
+		}
+	}
+	while (rc == PS_OK && !e->stop) {
+		r = ps_source_next(s, &p, d);
+		if (r == PS_EAGAIN) {
+			live = true;
+			e->live = true;
+			if (!threaded) {
+				ps_flow_table_tick(&e->w[0].flows, ps_time_now_us());
+				ps_worker_flush(&e->w[0]);
+			}
+			continue;
+		}
+		if (r == PS_EOF)
+			break;
+		if (r) {
+			rc = r;
+			break;
+		}
+		e->packets++;
+		e->bytes += p.wirelen;
+		r = ps_decode(&e->dec, &p);
+		ps_decoder_tick(&e->dec, p.ts_us);
+		if (r == PS_EAGAIN)
+			continue;
+		if (r != PS_OK)
+			e->invalid++;
+		if (!(p.flags & PS_PKT_HAS_L3))
+			continue;
+		e->decoded++;
+		if (!threaded) {
+			ps_engine_packet(&e->w[0], &p);
+			continue;
+		}
+		i = p.hash % e->nworkers;
+		if (enqueue(e, &e->w[i], &p, live) && ++pending >= PUBLISH_EVERY) {
+			for (unsigned j = 0; j < e->nworkers; j++)
+				ps_ring_publish(&e->w[j].ring);
+			pending = 0;
+		}
+	}
+	if (threaded) {
+		for (i = 0; i < e->nworkers; i++)
+			ps_ring_close(&e->w[i].ring);
+		for (i = 0; i < e->nworkers; i++) {
+			if (e->w[i].started)
+				pthread_join(e->w[i].th, NULL);
+			e->w[i].started = false;
+		}
+		(void)started;
+	} else {
+		ps_flow_table_flush(&e->w[0].flows);
+		ps_worker_flush(&e->w[0]);
+	}
+	ps_source_stats(s, &st);
+	e->src_stats.kernel_received += st.kernel_received;
+	e->src_stats.kernel_drops += st.kernel_drops;
+	e->src_stats.if_drops += st.if_drops;
+	e->running = NULL;
+	e->seconds += (double)(now_ns() - t0) / 1e9;
+	if (rc == PS_OK && e->out_err) {
+		ps_diag_set(d, "cannot write events: %s", ps_strerror(e->out_err));
+		rc = e->out_err;
+	}
+	return rc;
+}
+
+void ps_engine_stop(struct ps_engine *e)
+{
+	e->stop = 1;
+	if (e->running)
+		ps_source_break(e->running);
+}
