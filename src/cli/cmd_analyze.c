@@ -23,6 +23,7 @@ struct run_opts {
 	unsigned workers;
 	bool no_store;
 	bool no_flows;
+	bool force;
 	int first_arg;
 };
 
@@ -72,6 +73,8 @@ static int parse_opts(struct ps_cli *cli, const struct ps_cli_cmd *cmd,
 			o->sensor = argv[++i];
 		} else if (!strcmp(a, "--no-store")) {
 			o->no_store = true;
+		} else if (!strcmp(a, "--force") && cmd == &ps_cmd_analyze) {
+			o->force = true;
 		} else if (!strcmp(a, "--no-flow-events")) {
 			o->no_flows = true;
 		} else if (!strcmp(a, "--iface") && has && cmd == &ps_cmd_sensor) {
@@ -290,6 +293,45 @@ static int engine_close(struct ps_cli *cli, const struct run_opts *o,
 	return rc;
 }
 
+
+/*
+ * The store key that records a capture as analysed: its SM3 digest, so the
+ * same file (under any name) is not stored twice. PS_OK with key set.
+ */
+static int capture_key(const char *path, char *key, size_t keylen,
+		       struct ps_diag *d)
+{
+	struct ps_sm3_ctx ctx;
+	uint8_t buf[1 << 16], md[PS_SM3_LEN];
+	char hex[2 * PS_SM3_LEN + 1];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	int rc;
+
+	if (!f) {
+		ps_diag_set(d, "cannot open capture '%s': %s", path, strerror(errno));
+		return PS_EIO;
+	}
+	rc = ps_sm3_init(&ctx);
+	while (rc == PS_OK && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		rc = ps_sm3_update(&ctx, buf, n);
+	if (rc == PS_OK && ferror(f)) {
+		ps_diag_set(d, "cannot read capture '%s': %s", path, strerror(errno));
+		rc = PS_EIO;
+	}
+	fclose(f);
+	if (rc == PS_OK)
+		rc = ps_sm3_final(&ctx, md);
+	ps_sm3_release(&ctx);
+	if (rc == PS_OK)
+		rc = ps_hex_encode(md, sizeof(md), hex, sizeof(hex));
+	if (rc == PS_OK)
+		snprintf(key, keylen, "capture.sm3.%s", hex);
+	else if (!d->msg[0])
+		ps_diag_set(d, "cannot hash capture '%s': %s", path, ps_strerror(rc));
+	return rc;
+}
+
 static int analyze(struct ps_cli *cli, int argc, char **argv)
 {
 	struct run_opts o;
@@ -310,7 +352,24 @@ static int analyze(struct ps_cli *cli, int argc, char **argv)
 		struct ps_source *src;
 		struct ps_diag d;
 
+		char key[128], *seen = NULL;
+
 		n++;
+		d.msg[0] = '\0';
+		if (!o.no_store && !o.force) {
+			if (capture_key(argv[i], key, sizeof(key), &d) != PS_OK) {
+				ps_cli_error(cli, "%s", d.msg);
+				failed++;
+				continue;
+			}
+			if (ps_store_meta_get(cli->store, key, &seen) == PS_OK) {
+				fprintf(cli->err, "note: capture '%s' is already in the "
+					"store (analysed %s); --force analyses it again\n",
+					argv[i], seen);
+				ps_free(seen);
+				continue;
+			}
+		}
 		if (ps_source_open_file(&src, argv[i], &d) != PS_OK) {
 			ps_cli_error(cli, "%s", d.msg);
 			failed++;
@@ -319,6 +378,14 @@ static int analyze(struct ps_cli *cli, int argc, char **argv)
 		if (ps_engine_run_source(e, src, &d) != PS_OK) {
 			ps_cli_error(cli, "%s", d.msg);
 			failed++;
+		} else if (!o.no_store && !o.force) {
+			char ts[PS_TIME_FMT_SIZE];
+
+			if (ps_time_fmt_iso8601(ps_time_now_us(), PS_TZ_SHANGHAI,
+						PS_TIME_FMT_SEC, ts, sizeof(ts)) ||
+			    ps_store_meta_set(cli->store, key, ts))
+				ps_cli_warn(cli, "cannot record capture '%s' as analysed",
+					    argv[i]);
 		}
 		ps_source_close(src);
 	}
@@ -379,8 +446,8 @@ static int sensor(struct ps_cli *cli, int argc, char **argv)
 
 const struct ps_cli_cmd ps_cmd_analyze = {
 	"analyze", NULL, analyze,
-	"panshi analyze [--eve FILE|-] [--workers N] [--no-store] [--sensor NAME] "
-	"[--no-flow-events] CAPTURE...",
+	"panshi analyze [--eve FILE|-] [--workers N] [--no-store] [--force] "
+	"[--sensor NAME] [--no-flow-events] CAPTURE...",
 	"analyse capture files: flows, protocols, EVE events", PS_MSG_CMD_ANALYZE};
 const struct ps_cli_cmd ps_cmd_sensor = {
 	"sensor", NULL, sensor,
