@@ -194,22 +194,6 @@ static void tcp_flags_hex(uint8_t f, char out[3])
 	out[2] = '\0';
 }
 
-static const char *const end_reason[] = {
-	[PS_FLOW_END_TIMEOUT] = "timeout",
-	[PS_FLOW_END_SHUTDOWN] = "shutdown",
-	[PS_FLOW_END_MEMCAP] = "forced",
-};
-
-static const char *const tcp_state_name[] = {
-	[PS_TCP_NONE] = "none",
-	[PS_TCP_SYN_SENT] = "syn_sent",
-	[PS_TCP_SYN_RECV] = "syn_recv",
-	[PS_TCP_ESTABLISHED] = "established",
-	[PS_TCP_FIN_WAIT] = "fin_wait1",
-	[PS_TCP_CLOSING] = "closing",
-	[PS_TCP_CLOSED] = "closed",
-};
-
 void ps_engine_write_flow(struct worker *w, struct ps_flow *f,
 			  enum ps_flow_end why)
 {
@@ -246,10 +230,10 @@ void ps_engine_write_flow(struct worker *w, struct ps_flow *f,
 	ps_jw_str(jw, "start", ps_eve_time_fmt(f->start_us, ts));
 	ps_jw_str(jw, "end", ps_eve_time_fmt(f->last_us, ts));
 	ps_jw_int(jw, "age", (f->last_us - f->start_us) / 1000000);
-	ps_jw_str(jw, "state", f->state == PS_FLOW_NEW ? "new" :
-		  f->state == PS_FLOW_ESTABLISHED ? "established" : "closed");
-	ps_jw_str(jw, "reason", (unsigned)why < PS_ARRAY_LEN(end_reason) ?
-		  end_reason[why] : "unknown");
+	ps_jw_str(jw, "state", ps_flow_state_name((enum ps_flow_state)f->state));
+	/* Suricata says "forced" for a flow ended to make room. */
+	ps_jw_str(jw, "reason", why == PS_FLOW_END_MEMCAP ? "forced" :
+		  ps_flow_end_name(why));
 	ps_jw_bool(jw, "alerted", false);
 	if (f->tunnel_id)
 		ps_jw_uint(jw, "tunnel_id", f->tunnel_id);
@@ -270,8 +254,8 @@ void ps_engine_write_flow(struct worker *w, struct ps_flow *f,
 		if (all & PS_TH_URG) ps_jw_bool(jw, "urg", true);
 		if (all & PS_TH_ECE) ps_jw_bool(jw, "ecn", true);
 		if (all & PS_TH_CWR) ps_jw_bool(jw, "cwr", true);
-		ps_jw_str(jw, "state", f->tcp_state < PS_ARRAY_LEN(tcp_state_name) ?
-			  tcp_state_name[f->tcp_state] : "none");
+		ps_jw_str(jw, "state",
+			  ps_tcp_state_name((enum ps_tcp_state)f->tcp_state));
 		ps_jw_obj_close(jw);
 	}
 	ps_proto_event_end(&c);

@@ -12,6 +12,19 @@
 #define HDR 16u
 #define WRAP ((uint64_t)-1)
 
+static void put_len(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static uint64_t get_len(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 static size_t pad(size_t n)
 {
 	return (n + 15) & ~(size_t)15;
@@ -64,7 +77,7 @@ void *ps_ring_reserve(struct ps_ring *r, size_t n)
 		r->tail_cache = tail;
 		if (head + skip + need - tail > r->size)
 			return NULL;
-		*(uint64_t *)(r->buf + off) = WRAP;
+		put_len(r->buf + off, WRAP);
 		r->head_local = head += skip;
 		off = 0;
 	}
@@ -80,7 +93,7 @@ void ps_ring_commit(struct ps_ring *r, size_t n)
 {
 	size_t off = r->head_local & (r->size - 1);
 
-	*(uint64_t *)(r->buf + off) = n;
+	put_len(r->buf + off, n);
 	r->head_local += HDR + pad(n);
 }
 
@@ -111,7 +124,7 @@ void *ps_ring_peek(struct ps_ring *r, size_t *n, bool *closed)
 			*closed = false;
 		}
 		off = r->tail_local & (r->size - 1);
-		len = *(uint64_t *)(r->buf + off);
+		len = get_len(r->buf + off);
 		if (len != WRAP)
 			break;
 		r->tail_local += r->size - off;
@@ -123,7 +136,7 @@ void *ps_ring_peek(struct ps_ring *r, size_t *n, bool *closed)
 void ps_ring_consume(struct ps_ring *r)
 {
 	size_t off = r->tail_local & (r->size - 1);
-	uint64_t len = *(uint64_t *)(r->buf + off);
+	uint64_t len = get_len(r->buf + off);
 
 	r->tail_local += HDR + pad((size_t)len);
 }
