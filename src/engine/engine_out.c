@@ -87,7 +87,7 @@ static void batch_add(struct worker *w, const struct ps_proto_ctx *c,
 static struct ps_jw *sink_begin(struct ps_proto_sink *s,
 				const struct ps_proto_ctx *c, const char *type)
 {
-	struct worker *w = (struct worker *)((char *)s -
+	struct worker *w = (struct worker *)(void *)((char *)s -
 					     offsetof(struct worker, sink));
 
 	ps_name_table_add(&w->event_types, type, 1);
@@ -108,7 +108,7 @@ static struct ps_jw *sink_begin(struct ps_proto_sink *s,
 
 static void sink_end(struct ps_proto_sink *s, const struct ps_proto_ctx *c)
 {
-	struct worker *w = (struct worker *)((char *)s -
+	struct worker *w = (struct worker *)(void *)((char *)s -
 					     offsetof(struct worker, sink));
 	struct ps_engine *e = w->e;
 	size_t len;
@@ -137,7 +137,7 @@ static void sink_end(struct ps_proto_sink *s, const struct ps_proto_ctx *c)
 static void sink_anomaly(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 			 const char *what)
 {
-	struct worker *w = (struct worker *)((char *)s -
+	struct worker *w = (struct worker *)(void *)((char *)s -
 					     offsetof(struct worker, sink));
 
 	(void)c;
@@ -148,7 +148,7 @@ static void sink_expect(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 			const struct ps_addr *cli, const struct ps_addr *srv,
 			uint16_t port, enum ps_alproto proto)
 {
-	struct worker *w = (struct worker *)((char *)s -
+	struct worker *w = (struct worker *)(void *)((char *)s -
 					     offsetof(struct worker, sink));
 	struct ps_engine *e = w->e;
 	struct expectation *x;
