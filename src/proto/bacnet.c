@@ -293,10 +293,29 @@ static bool bvlc_ok(const uint8_t *p, size_t n)
 	       ps_ics_be16(p + 2) >= BVLC_HDR && ps_ics_be16(p + 2) <= n;
 }
 
+/*
+ * Content detection sees datagrams on any port, so it wants more than a
+ * plausible header: the BVLC length must be the datagram's, and an NPDU
+ * that follows must start with version 1.
+ */
 static enum ps_probe bacnet_probe(const uint8_t *p, size_t n, enum ps_dir dir)
 {
+	size_t npdu;
+
 	(void)dir;
-	return bvlc_ok(p, n) ? PS_PROBE_YES : PS_PROBE_NO;
+	if (!bvlc_ok(p, n) || ps_ics_be16(p + 2) != n)
+		return PS_PROBE_NO;
+	switch (p[1]) {
+	case 0x04:               /* forwarded NPDU: 6 bytes of origin first */
+		npdu = BVLC_HDR + 6;
+		break;
+	case 0x09: case 0x0a: case 0x0b:
+		npdu = BVLC_HDR;
+		break;
+	default:
+		return n <= 64 ? PS_PROBE_YES : PS_PROBE_NO;
+	}
+	return npdu + 2 <= n && p[npdu] == 0x01 ? PS_PROBE_YES : PS_PROBE_NO;
 }
 
 static int bacnet_parse(void *state, struct ps_proto_ctx *c, enum ps_dir dir,
