@@ -115,9 +115,11 @@ int ps_dec_gre(struct ps_decoder *d, struct ps_packet *p, struct ps_dec_state *s
 	proto = ps_rd16(h + 2);
 	if ((fl & 7) == 0)
 		rc = gre_v0(d, st, fl, &hl, &key);
-	else if ((fl & 7) == 1)
+	else if ((fl & 7) == 1) {
 		rc = gre_v1(d, st, fl, proto, &hl, &key);
-	else
+		/* PPTP call ids differ per direction: not a flow context. */
+		key = 0;
+	} else
 		rc = ps_dec_ev(d, PS_DEC_EV_GRE_WRONG_VERSION);
 	st->next = PS_NL_DONE;
 	if (rc != PS_OK || hl == 0)
@@ -265,7 +267,11 @@ static int dec_gtpu(struct ps_decoder *d, struct ps_packet *p, struct ps_dec_sta
 	if (nib != 4 && nib != 6)
 		return ps_dec_ev(d, PS_DEC_EV_GTPU_UNKNOWN_PAYLOAD);
 	st->off += hl;
-	return tunnel(d, p, st, nib == 4 ? PS_NL_IPV4 : PS_NL_IPV6, ps_rd32(h + 4));
+	/*
+	 * Each direction of a GTP-U bearer has its own TEID, so the TEID
+	 * would split one inner flow in two: it is not used as context.
+	 */
+	return tunnel(d, p, st, nib == 4 ? PS_NL_IPV4 : PS_NL_IPV6, 0);
 }
 
 int ps_dec_udp_tunnel(struct ps_decoder *d, struct ps_packet *p, struct ps_dec_state *st)

@@ -462,7 +462,7 @@ static void test_gre_v1_pptp(void **state)
 	fix_ip4(&k, o);
 	wr16(k.b + g + 4, k.n - g - 16);
 	assert_int_equal(tdecode(d, &p, &k, PS_LINK_ETHERNET, 1), PS_OK);
-	assert_int_equal(p.tunnel_id, 7);
+	assert_int_equal(p.tunnel_id, 0); /* call ids differ per direction: not context */
 	assert_int_equal(p.tunnel_depth, 1);
 	assert_int_equal(p.ip_proto, PS_IPPROTO_ICMP);
 	assert_int_equal(p.icmp_type, 0);
@@ -696,7 +696,7 @@ static void test_gtpu(void **state)
 	fix_udp(&k, u);
 	fix_ip4(&k, o);
 	assert_int_equal(tdecode(d, &p, &k, PS_LINK_ETHERNET, 1), PS_OK);
-	assert_int_equal(p.tunnel_id, 0xabcd);
+	assert_int_equal(p.tunnel_id, 0); /* TEIDs differ per direction: not context */
 	assert_int_equal(p.tunnel_depth, 1);
 	assert_int_equal(p.family, PS_AF_INET6);
 	assert_int_equal(p.l3_off, i);
