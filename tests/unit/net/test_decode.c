@@ -732,7 +732,7 @@ static void test_gtpu(void **state)
 	fix_udp(&k, u);
 	fix_ip4(&k, o);
 	assert_int_equal(tdecode(d, &p, &k, PS_LINK_ETHERNET, 1), PS_OK);
-	assert_int_equal(p.tunnel_id, 9);
+	assert_int_equal(p.tunnel_id, 0);
 	assert_int_equal(p.tcp_flags, PS_TH_SYN);
 
 	o = outer4(&k, 17); /* length 0x0100 past the datagram */
