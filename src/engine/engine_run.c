@@ -26,6 +26,8 @@ void ps_engine_config_default(struct ps_engine_config *c)
 	c->flow_events = true;
 	ps_decode_config_default(&c->decode);
 	ps_flow_config_default(&c->flow);
+	/* 2^20 buckets (8 MiB): capture B keeps ~400k flows open at once. */
+	c->flow.hash_size = 1u << 20;
 }
 
 int ps_engine_new(struct ps_engine **out, const struct ps_engine_config *c,
