@@ -546,7 +546,7 @@ static int start_line(struct http_state *s, struct http_dir *d,
 {
 	bool resync = d->st == HTTP_ST_RESYNC, ok;
 	struct reqline r;
-	struct ps_slice ver;
+	struct ps_slice ver = {NULL, 0};
 	unsigned code = 0;
 
 	if (ps_slice_trim(l).len == 0)    /* RFC 7230 3.5: blank lines */
@@ -686,7 +686,9 @@ static struct ps_slice host_split(struct ps_slice v, uint16_t *port)
 			p = sl(v.p + i + 2, v.len - (size_t)i - 2);
 	} else {
 		i = ps_slice_find_byte(v, ':');
-		if (i < 0 || memchr(v.p + i + 1, ':', v.len - (size_t)i - 1))
+		if (i < 0 || (size_t)i >= v.len ||
+		    ps_slice_find_byte(sl(v.p + i + 1, v.len - (size_t)i - 1),
+				       ':') >= 0)
 			return v;
 		host = sl(v.p, (size_t)i);
 		p = sl(v.p + i + 1, v.len - (size_t)i - 1);
