@@ -11,7 +11,9 @@
 #include "proto/parsers.h"
 
 const struct ps_proto_parser *const ps_proto_parsers[] = {
+	&ps_proto_dns,
 	&ps_proto_http,
+	&ps_proto_ssh,
 	&ps_proto_s7comm,
 	&ps_proto_dnp3,
 	&ps_proto_iec104,
