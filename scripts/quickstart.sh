@@ -3,7 +3,9 @@
 # The main job on a fresh Debian 12 machine: install what is missing, build
 # the release preset, and run Panshi on the embedded SQLite store with the
 # bundled sample data: initialise the store, load the policy, import the
-# sample events, print the status. Safe to run again: the store is reused.
+# sample events, analyse the sample captures (flows, protocols, EVE events
+# into the store and var/sample-eve.json), print the status. Safe to run
+# again: the store is reused and captures already analysed are skipped.
 #
 #   bash scripts/quickstart.sh            (store: var/sample.db)
 #   PANSHI_DB=/path/x.db bash scripts/quickstart.sh
@@ -29,6 +31,9 @@ if [ "$("$panshi" event list --sensor sensor-nj-01 --limit 1 --format csv | wc -
 else
 	echo "sample events already in the store"
 fi
+
+echo "== panshi analyze --eve var/sample-eve.json samples/pcap/* =="
+"$panshi" analyze --eve var/sample-eve.json samples/pcap/*
 
 echo "== panshi event list --limit 5 =="
 "$panshi" event list --limit 5
