@@ -7,7 +7,6 @@
 #ifndef PS_INGEST_RING_H
 #define PS_INGEST_RING_H
 
-#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,16 +14,23 @@
 
 #include "core/err.h"
 
+/*
+ * The producer's and the consumer's fields are kept a cache line apart by
+ * padding, not alignas, so the struct needs no more than malloc alignment.
+ */
 struct ps_ring {
 	uint8_t *buf;
 	size_t size;                     /* power of two */
-	alignas(64) _Atomic size_t head; /* written by the producer */
+	char pad0_[64];
+	_Atomic size_t head;             /* written by the producer */
 	size_t head_local;               /* producer's unpublished head */
 	size_t tail_cache;               /* producer's view of tail */
-	alignas(64) _Atomic size_t tail; /* written by the consumer */
+	char pad1_[64];
+	_Atomic size_t tail;             /* written by the consumer */
 	size_t tail_local;
 	size_t head_cache;
-	alignas(64) _Atomic bool closed;
+	char pad2_[64];
+	_Atomic bool closed;
 };
 
 /* A ring of `size` bytes (rounded up to a power of two). */
