@@ -109,7 +109,8 @@ static bool enqueue(struct ps_engine *e, struct worker *w,
 		sched_yield();
 	}
 	*q = *p;
-	memcpy(q + 1, p->payload, p->payload_len);
+	if (p->payload_len)
+		memcpy(q + 1, p->payload, p->payload_len);
 	q->payload = (const uint8_t *)(q + 1);
 	q->data = q->payload;
 	q->caplen = p->payload_len;
