@@ -1040,8 +1040,10 @@ static enum ps_probe probe_msg(const uint8_t *p, size_t len, bool complete)
 		return complete ? PS_PROBE_NO : PS_PROBE_MORE;
 	qtype = be16(p + off + 1);
 	qclass = be16(p + off + 3) & 0x7fff;    /* without mDNS's QU bit */
-	if (qtype == 0 || (qclass != 1 && qclass != 3 && qclass != 4 &&
-			   qclass != 254 && qclass != 255))
+	/* Type 0 is reserved but seen (reflection tools send it). */
+	(void)qtype;
+	if (qclass != 1 && qclass != 3 && qclass != 4 && qclass != 254 &&
+	    qclass != 255)
 		return PS_PROBE_NO;
 	return PS_PROBE_YES;
 }

@@ -12,6 +12,7 @@
 
 const struct ps_proto_parser *const ps_proto_parsers[] = {
 	&ps_proto_dns,
+	&ps_proto_tls,
 	&ps_proto_http,
 	&ps_proto_ssh,
 	&ps_proto_s7comm,
