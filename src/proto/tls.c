@@ -145,7 +145,10 @@ static const char *version_str(uint16_t v, char buf[20])
 		memcpy(buf, "TLS 1.3 draft-", 14);
 		buf[14] = (char)('0' + lo / 10);
 		buf[15] = (char)('0' + lo % 10);
-		memcpy(buf + 16, (v & 0xff00) == 0xfb00 ? "-fb" : "", 4);
+		if ((v & 0xff00) == 0xfb00)
+			memcpy(buf + 16, "-fb", 4);
+		else
+			buf[16] = '\0';
 		return buf;
 	}
 	buf[0] = '0';
