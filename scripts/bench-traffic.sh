@@ -207,8 +207,8 @@ lines = [
 	'capture: %s, %d bytes' % (bench, os.path.getsize(bench)),
 	'load average before the runs: %.2f (after: %.2f)%s' % (
 		load0, load[0], '  WARNING: the machine was busy; numbers are '
-		'not comparable' if max(load0, load[0]) > 0.5 * (
-			os.cpu_count() or 1) + 0.5 else ''),
+		'not comparable' if load0 > 0.5 * (os.cpu_count() or 1) + 0.5
+		else ''),
 	'',
 	'%-30s %9s %8s %8s %10s %7s %8s %8s %8s %8s %9s' % (
 		'run', 'packets', 'seconds', 'cpu s', 'packets/s', 'ratio',

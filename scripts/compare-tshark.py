@@ -73,10 +73,12 @@ STATUS_FIELDS = ['frame.protocols', 'tcp.srcport', 'tcp.dstport',
 SI = {name: i for i, name in enumerate(STATUS_FIELDS)}
 
 # Preferences: the defaults made explicit, plus those that make tshark
-# decode what panshi decodes: out-of-order TCP reassembly; the HTTP port set
-# above; heuristic dissectors before port-based ones, so that TLS on an
-# HTTP port is found by content as panshi finds it. A capture is dissected
-# in one pass (no -2).
+# decode what panshi decodes: out-of-order TCP reassembly, and heuristic
+# dissectors before port-based ones, so that TLS on an HTTP port and HTTP on
+# a port outside tshark's HTTP list (8000, 8008, 8081) are found by content
+# as panshi finds them. (Setting http.tcp.port instead would be a Decode As
+# rule, which beats the heuristics and hides TLS on 8080.) A capture is
+# dissected in one pass (no -2).
 TSHARK_PREFS = [
 	'tcp.desegment_tcp_streams:TRUE',
 	'tcp.reassemble_out_of_order:TRUE',
@@ -88,7 +90,6 @@ TSHARK_PREFS = [
 	'tls.desegment_ssl_records:TRUE',
 	'http.desegment_headers:TRUE',
 	'http.desegment_body:TRUE',
-	'http.tcp.port:' + ','.join(str(p) for p in sorted(HTTP_PORTS)),
 ]
 
 # (field, description); the order of the report.
@@ -843,7 +844,8 @@ def report(results, tot, pub, nrows, args, version, secs, out):
 	ok = [r for r in results if 'tshark' in r]
 	skipped = [r for r in results if 'tshark_failed' in r]
 	pfail = [r for r in results if 'panshi_failed' in r]
-	lines.append('reference: %s; panshi: %s' % (version, args.panshi))
+	lines.append('reference: %s; panshi: %s' % (version.rstrip('.'),
+						     args.panshi))
 	lines.append('captures: %d found, %d compared, %d skipped (tshark '
 		     'failed), %d where panshi failed; %.0f s' %
 		     (len(results), len(ok), len(skipped), len(pfail), secs))
