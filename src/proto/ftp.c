@@ -8,9 +8,9 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <openssl/evp.h>
 
 #include "core/core.h"
+#include "proto/digest.h"
 #include "proto/linebuf.h"
 #include "proto/parsers.h"
 #include "proto/proto.h"
@@ -488,39 +488,26 @@ const struct ps_proto_parser ps_proto_ftp = {
 #define FTP_MAGIC_BYTES 16u
 
 struct ftp_data_state {
-	EVP_MD_CTX *md[3];         /* MD5, SHA-1, SHA-256 */
+	struct ps_filehash hash;   /* MD5, SHA-1, SHA-256 */
 	uint64_t size;
-	bool started, failed, gaps, other_dir_counted;
+	bool started, gaps, other_dir_counted;
 	uint8_t dir;
 	uint8_t magic_len;
 	uint8_t magic[FTP_MAGIC_BYTES];
 };
 
-static const EVP_MD *data_md(size_t i)
-{
-	return i == 0 ? EVP_md5() : i == 1 ? EVP_sha1() : EVP_sha256();
-}
-
 static void data_start(struct ftp_data_state *s, struct ps_proto_ctx *c)
 {
-	size_t i;
-
 	s->started = true;
-	for (i = 0; i < 3; i++) {
-		s->md[i] = EVP_MD_CTX_new();
-		if (!s->md[i] || EVP_DigestInit_ex(s->md[i], data_md(i), NULL) != 1) {
-			ps_proto_anomaly(c, "ftp_data_hash_failed");
-			s->failed = true;
-			return;
-		}
-	}
+	if (!ps_filehash_start(&s->hash))
+		ps_proto_anomaly(c, "ftp_data_hash_failed");
 }
 
 static int ftp_data_parse(void *state, struct ps_proto_ctx *c, enum ps_dir dir,
 			  const uint8_t *data, size_t len)
 {
 	struct ftp_data_state *s = state;
-	size_t i, n;
+	size_t n;
 
 	if (!len)
 		return PS_OK;
@@ -539,9 +526,7 @@ static int ftp_data_parse(void *state, struct ps_proto_ctx *c, enum ps_dir dir,
 	memcpy(s->magic + s->magic_len, data, n);
 	s->magic_len = (uint8_t)(s->magic_len + n);
 	s->size += len;
-	for (i = 0; i < 3 && !s->failed; i++)
-		if (EVP_DigestUpdate(s->md[i], data, len) != 1)
-			s->failed = true;
+	ps_filehash_update(&s->hash, data, len);
 	return PS_OK;
 }
 
@@ -587,26 +572,11 @@ static const char *data_magic(const struct ftp_data_state *s)
 	return NULL;
 }
 
-static void write_hashes(struct ps_jw *w, struct ftp_data_state *s)
-{
-	static const char *const keys[] = {"md5", "sha1", "sha256"};
-	uint8_t out[EVP_MAX_MD_SIZE];
-	unsigned n;
-	size_t i;
-
-	for (i = 0; i < 3 && !s->failed; i++) {
-		if (EVP_DigestFinal_ex(s->md[i], out, &n) != 1)
-			return;
-		ps_jw_hex(w, keys[i], out, n);
-	}
-}
-
 static void ftp_data_finish(void *state, struct ps_proto_ctx *c)
 {
 	struct ftp_data_state *s = state;
 	const char *magic = data_magic(s);
 	struct ps_jw *w;
-	size_t i;
 
 	if (!s->started)
 		data_start(s, c);          /* an empty file still has hashes */
@@ -616,8 +586,8 @@ static void ftp_data_finish(void *state, struct ps_proto_ctx *c)
 		ps_jw_str(w, "magic", magic);
 	ps_jw_bool(w, "gaps", s->gaps);
 	ps_jw_str(w, "state", s->gaps ? "TRUNCATED" : "CLOSED");
-	if (!s->gaps)
-		write_hashes(w, s);
+	if (!s->gaps && ps_filehash_finish(&s->hash))
+		ps_filehash_write(&s->hash, w);
 	ps_jw_bool(w, "stored", false);
 	ps_jw_uint(w, "size", s->size);
 	ps_jw_obj_close(w);
@@ -628,10 +598,7 @@ static void ftp_data_finish(void *state, struct ps_proto_ctx *c)
 			  "to_server" : "to_client");
 	ps_jw_obj_close(w);
 	ps_proto_event_end(c);
-	for (i = 0; i < 3; i++) {
-		EVP_MD_CTX_free(s->md[i]);
-		s->md[i] = NULL;
-	}
+	ps_filehash_release(&s->hash);
 }
 
 const struct ps_proto_parser ps_proto_ftp_data = {

@@ -5,15 +5,14 @@
  * magic guess from the first bytes; and the Suricata-shaped "fileinfo"
  * and "http" events. Nothing of a body is kept but its first bytes.
  */
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-#include <openssl/evp.h>
 #define ZLIB_CONST
 #include <zlib.h>
 
 #include "core/core.h"
+#include "proto/digest.h"
 #include "proto/http.h"
 
 enum zst {
@@ -26,56 +25,22 @@ enum zst {
 
 /* Per-direction body decoder; its contexts are reused body after body. */
 struct http_body {
-	EVP_MD_CTX *md[3];       /* MD5, SHA-1, SHA-256 */
+	struct ps_filehash hash; /* MD5, SHA-1, SHA-256 */
 	z_stream z;
 	bool z_ready;            /* inflateInit2 done: inflateEnd at release */
-	bool open, gaps, trunc, md_ok;
+	bool open, gaps, trunc;
 	uint8_t zst;
 	uint32_t head_len;
 	uint64_t size, zin;      /* decoded bytes, encoded bytes inflated */
 	uint8_t head[HTTP_MAGIC_HEAD];
 };
 
-static const char *const md_names[3] = {"MD5", "SHA1", "SHA256"};
-static const unsigned md_lens[3] = {16, 20, 32};
-static const char *const md_keys[3] = {"md5", "sha1", "sha256"};
-
-/* Fetched once per process, shared read-only by all threads. */
-static pthread_once_t md_once = PTHREAD_ONCE_INIT;
-static EVP_MD *md_algs[3];
-
-static void md_fetch(void)
-{
-	for (unsigned i = 0; i < 3; i++)
-		md_algs[i] = EVP_MD_fetch(NULL, md_names[i], NULL);
-}
-
-static void hash_start(struct http_body *b)
-{
-	b->md_ok = false;
-	if (pthread_once(&md_once, md_fetch) != 0)
-		return;
-	for (unsigned i = 0; i < 3; i++) {
-		if (!md_algs[i])
-			return;
-		if (!b->md[i] && !(b->md[i] = EVP_MD_CTX_new()))
-			return;
-		if (!EVP_DigestInit_ex2(b->md[i], md_algs[i], NULL))
-			return;
-	}
-	b->md_ok = true;
-}
-
 /* Decoded content: hash it, keep its head, count it. */
 static void content(struct http_body *b, const uint8_t *p, size_t n)
 {
 	size_t k;
 
-	if (b->md_ok) {
-		for (unsigned i = 0; i < 3; i++)
-			if (!EVP_DigestUpdate(b->md[i], p, n))
-				b->md_ok = false;
-	}
+	ps_filehash_update(&b->hash, p, n);
 	if (b->head_len < HTTP_MAGIC_HEAD) {
 		k = HTTP_MAGIC_HEAD - b->head_len;
 		k = n < k ? n : k;
@@ -197,7 +162,7 @@ static struct http_body *body_get(struct http_dir *d, struct ps_proto_ctx *c)
 		b->gaps = b->trunc = false;
 		b->size = b->zin = 0;
 		b->head_len = 0;
-		hash_start(b);
+		(void)ps_filehash_start(&b->hash);
 		b->zst = d->enc == HTTP_ENC_GZIP || d->enc == HTTP_ENC_DEFLATE ?
 			 ZS_PENDING : ZS_OFF;
 	}
@@ -291,14 +256,11 @@ static void write_filename(struct ps_jw *w, const struct http_tx *tx,
 static void write_fileinfo(struct http_dir *d, struct ps_proto_ctx *c,
 			   struct http_body *b)
 {
-	uint8_t dig[3][EVP_MAX_MD_SIZE];
-	bool closed = !b->trunc, hashes = closed && b->md_ok;
+	bool closed = !b->trunc;
+	bool hashes = closed && ps_filehash_finish(&b->hash);
 	const char *magic = http_magic(b->head, b->head_len);
 	struct ps_jw *w;
 
-	for (unsigned i = 0; hashes && i < 3; i++)
-		if (!EVP_DigestFinal_ex(b->md[i], dig[i], NULL))
-			hashes = false;
 	w = ps_proto_event_begin(c, "fileinfo");
 	if (!w)
 		return;
@@ -315,8 +277,8 @@ static void write_fileinfo(struct http_dir *d, struct ps_proto_ctx *c,
 		ps_jw_str(w, "magic", magic);
 	ps_jw_bool(w, "gaps", b->gaps);
 	ps_jw_str(w, "state", closed ? "CLOSED" : "TRUNCATED");
-	for (unsigned i = 0; hashes && i < 3; i++)
-		ps_jw_hex(w, md_keys[i], dig[i], md_lens[i]);
+	if (hashes)
+		ps_filehash_write(&b->hash, w);
 	ps_jw_bool(w, "stored", false);
 	ps_jw_uint(w, "size", b->size);
 	if (d->tx)
@@ -344,8 +306,7 @@ void http_body_release(struct http_dir *d)
 
 	if (!b)
 		return;
-	for (unsigned i = 0; i < 3; i++)
-		EVP_MD_CTX_free(b->md[i]);
+	ps_filehash_release(&b->hash);
 	if (b->z_ready)
 		(void)inflateEnd(&b->z);
 	ps_free(b);

@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #include "core/core.h"
+#include "proto/digest.h"
 #include "proto/parsers.h"
 #include "proto/proto.h"
 
@@ -193,8 +193,8 @@ static void kexinit(struct ps_proto_ctx *c, struct ssh_side *sd,
 			goto out;
 		}
 	}
-	if (!EVP_Digest(ps_buf_cstr(&b), ps_buf_len(&b), sd->md5, NULL,
-			EVP_md5(), NULL))
+	if (ps_proto_digest(PS_MD_MD5, ps_buf_cstr(&b), ps_buf_len(&b),
+			    sd->md5) != PS_OK)
 		goto out;
 	sd->hlen = ps_buf_len(&b);
 	sd->hstr = ps_buf_take(&b, NULL);

@@ -5,7 +5,6 @@
  * reassembled ClientHello and ServerHello, and uses the digests here for
  * certificate fingerprints.
  */
-#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,44 +13,23 @@
 #include <openssl/evp.h>
 
 #include "core/core.h"
+#include "proto/digest.h"
 #include "proto/tls.h"
 
 /* ---- digests ------------------------------------------------------------- */
 
-/* Fetched once, immutable and shared by all threads afterwards. */
-static pthread_once_t md_once = PTHREAD_ONCE_INIT;
-static EVP_MD *md_algs[3];
-static const char *const md_names[3] = {"MD5", "SHA1", "SHA256"};
-
-static void md_fetch(void)
-{
-	size_t i;
-
-	for (i = 0; i < PS_ARRAY_LEN(md_algs); i++)
-		md_algs[i] = EVP_MD_fetch(NULL, md_names[i], NULL);
-	ERR_clear_error();
-}
+_Static_assert(PS_TLS_MD5 == (int)PS_MD_MD5 && PS_TLS_SHA1 == (int)PS_MD_SHA1 &&
+	       PS_TLS_SHA256 == (int)PS_MD_SHA256, "digest enums differ");
 
 static const EVP_MD *md_get(enum ps_tls_md md)
 {
-	if ((unsigned)md >= PS_ARRAY_LEN(md_algs) ||
-	    pthread_once(&md_once, md_fetch) != 0)
-		return NULL;
-	return md_algs[md];
+	return ps_proto_md((enum ps_md)md);
 }
 
 int ps_proto_tls_digest(enum ps_tls_md md, const void *p, size_t n,
 			uint8_t *out)
 {
-	const EVP_MD *alg = md_get(md);
-
-	if (alg == NULL)
-		return PS_EUNSUP;
-	if (!EVP_Digest(p, n, out, NULL, alg, NULL)) {
-		ERR_clear_error();
-		return PS_ECRYPTO;
-	}
-	return PS_OK;
+	return ps_proto_digest((enum ps_md)md, p, n, out);
 }
 
 /* ---- hello messages ------------------------------------------------------ */
