@@ -91,7 +91,7 @@ static int parse_opts(struct ps_cli *cli, const struct ps_cli_cmd *cmd,
 	return PS_OK;
 }
 
-static const char *plural_proto_list(const struct ps_engine_summary *s,
+static const char *proto_list(const struct ps_engine_summary *s,
 				     char *buf, size_t len)
 {
 	size_t off = 0;
@@ -195,7 +195,7 @@ static void print_summary(struct ps_cli *cli, FILE *out,
 	row(out, PS_MSG_AN_FLOWS, VAL(PS_MSG_AN_FLOWS_VAL,
 	    (unsigned long long)s->flows, (unsigned long long)s->flows_tcp,
 	    (unsigned long long)s->flows_udp, (unsigned long long)s->flows_other));
-	row(out, PS_MSG_AN_PROTOCOLS, plural_proto_list(s, buf, sizeof(buf)));
+	row(out, PS_MSG_AN_PROTOCOLS, proto_list(s, buf, sizeof(buf)));
 	row(out, PS_MSG_AN_EVENTS, count_list(s->event_types, s->nevent_types,
 					      buf, sizeof(buf)));
 	row(out, PS_MSG_AN_ANOMALIES, VAL(PS_MSG_AN_ANOMALIES_VAL,

@@ -39,26 +39,19 @@ static bool port_in(const struct ps_proto_parser *p, uint16_t port)
 	return false;
 }
 
-static void meta_fill(struct flow_app *a, const struct ps_flow *f)
+void ps_engine_flow_meta(struct ps_proto_flow *m, const struct ps_flow *f,
+			 bool flip)
 {
-	struct ps_proto_flow *m = &a->meta;
-
+	memset(m, 0, sizeof(*m));
 	m->flow_id = f->flow_id;
 	m->family = f->family;
 	m->ip_proto = f->ip_proto;
 	m->vlan = f->vlan;
 	m->start_us = f->start_us;
-	if (!a->flip) {
-		m->cli = f->cli;
-		m->srv = f->srv;
-		m->cport = f->cport;
-		m->sport = f->sport;
-	} else {
-		m->cli = f->srv;
-		m->srv = f->cli;
-		m->cport = f->sport;
-		m->sport = f->cport;
-	}
+	m->cli = flip ? f->srv : f->cli;
+	m->srv = flip ? f->cli : f->srv;
+	m->cport = flip ? f->sport : f->cport;
+	m->sport = flip ? f->cport : f->sport;
 }
 
 static void ctx_init(struct worker *w, struct flow_app *a,
@@ -81,8 +74,8 @@ static void app_free_probe(struct flow_app *a)
 }
 
 /* Feed parser bytes in the flow's direction fdir. */
-static void app_parse(struct worker *w, struct ps_flow *f, struct flow_app *a,
-		      int fdir, const uint8_t *data, size_t len)
+static void app_parse(struct worker *w, struct flow_app *a, int fdir,
+		      const uint8_t *data, size_t len)
 {
 	struct ps_proto_ctx c;
 	int pdir = a->flip ? !fdir : fdir;
@@ -94,7 +87,6 @@ static void app_parse(struct worker *w, struct ps_flow *f, struct flow_app *a,
 		a->stopped = true;
 		ps_name_table_add(&w->anomalies, "applayer.parser_stopped", 1);
 	}
-	(void)f;
 }
 
 static int app_select(struct worker *w, struct ps_flow *f, struct flow_app *a,
@@ -103,7 +95,7 @@ static int app_select(struct worker *w, struct ps_flow *f, struct flow_app *a,
 	a->parser = p;
 	a->alproto = (uint8_t)p->id;
 	a->flip = flip;
-	meta_fill(a, f);
+	ps_engine_flow_meta(&a->meta, f, flip);
 	a->state = ps_calloc(PS_MEM_PROTO, 1, p->state_size ? p->state_size : 1);
 	if (!a->state) {
 		a->stopped = true;
@@ -185,7 +177,7 @@ static void app_data(struct worker *w, struct ps_flow *f, int fdir,
 	if (!a && !(a = app_get(w, f)))
 		return;
 	if (a->parser) {
-		app_parse(w, f, a, fdir, data, len);
+		app_parse(w, a, fdir, data, len);
 		return;
 	}
 	if (a->stopped)
@@ -194,7 +186,7 @@ static void app_data(struct worker *w, struct ps_flow *f, int fdir,
 		p = detect(f, fdir, data, len, PS_PROTO_L4_UDP, &flip, &more);
 		if (p) {
 			if (app_select(w, f, a, p, flip) == PS_OK)
-				app_parse(w, f, a, fdir, data, len);
+				app_parse(w, a, fdir, data, len);
 		} else if (++a->udp_probes >= ENGINE_UDP_PROBES) {
 			app_fail(w, a);
 		}
@@ -230,11 +222,11 @@ static void app_data(struct worker *w, struct ps_flow *f, int fdir,
 		int fd = a->flip ? !d : d;
 
 		if (a->probe[fd])
-			app_parse(w, f, a, fd, a->probe[fd], a->probe_len[fd]);
+			app_parse(w, a, fd, a->probe[fd], a->probe_len[fd]);
 	}
 	app_free_probe(a);
 	if (take < len)
-		app_parse(w, f, a, fdir, data + take, len - take);
+		app_parse(w, a, fdir, data + take, len - take);
 }
 
 /* An expected flow (FTP data) matching f, consumed; false if none. */

@@ -112,6 +112,9 @@ struct ps_engine {
 };
 
 /* engine.c */
+/* The flow as parsers see it; flip when the parser's client is the flow's server. */
+void ps_engine_flow_meta(struct ps_proto_flow *m, const struct ps_flow *f,
+			 bool flip);
 void ps_engine_packet(struct worker *w, const struct ps_packet *p);
 void ps_engine_flow_end(void *arg, struct ps_flow *f, enum ps_flow_end why);
 int ps_worker_init(struct worker *w, struct ps_engine *e, unsigned id);

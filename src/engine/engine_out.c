@@ -185,15 +185,6 @@ void ps_worker_sink_init(struct worker *w)
 	ps_arena_init(&w->batch_mem, PS_MEM_INGEST, 256 << 10, SIZE_MAX);
 }
 
-static void tcp_flags_hex(uint8_t f, char out[3])
-{
-	static const char hx[] = "0123456789abcdef";
-
-	out[0] = hx[f >> 4];
-	out[1] = hx[f & 15];
-	out[2] = '\0';
-}
-
 void ps_engine_write_flow(struct worker *w, struct ps_flow *f,
 			  enum ps_flow_end why)
 {
@@ -201,19 +192,10 @@ void ps_engine_write_flow(struct worker *w, struct ps_flow *f,
 	struct ps_proto_flow meta;
 	struct ps_proto_ctx c;
 	struct ps_jw *jw;
-	char ts[32], hx[3];
+	char ts[32];
 	uint8_t all = f->tcp_flags[0] | f->tcp_flags[1];
 
-	memset(&meta, 0, sizeof(meta));
-	meta.flow_id = f->flow_id;
-	meta.cli = f->cli;
-	meta.srv = f->srv;
-	meta.cport = f->cport;
-	meta.sport = f->sport;
-	meta.family = f->family;
-	meta.ip_proto = f->ip_proto;
-	meta.vlan = f->vlan;
-	meta.start_us = f->start_us;
+	ps_engine_flow_meta(&meta, f, false);
 	memset(&c, 0, sizeof(c));
 	c.flow = &meta;
 	c.ts_us = f->last_us;
@@ -240,12 +222,9 @@ void ps_engine_write_flow(struct worker *w, struct ps_flow *f,
 	ps_jw_obj_close(jw);
 	if (f->ip_proto == PS_IPPROTO_TCP) {
 		ps_jw_obj_open(jw, "tcp");
-		tcp_flags_hex(all, hx);
-		ps_jw_str(jw, "tcp_flags", hx);
-		tcp_flags_hex(f->tcp_flags[0], hx);
-		ps_jw_str(jw, "tcp_flags_ts", hx);
-		tcp_flags_hex(f->tcp_flags[1], hx);
-		ps_jw_str(jw, "tcp_flags_tc", hx);
+		ps_jw_hex(jw, "tcp_flags", &all, 1);
+		ps_jw_hex(jw, "tcp_flags_ts", &f->tcp_flags[0], 1);
+		ps_jw_hex(jw, "tcp_flags_tc", &f->tcp_flags[1], 1);
 		if (all & PS_TH_FIN) ps_jw_bool(jw, "fin", true);
 		if (all & PS_TH_SYN) ps_jw_bool(jw, "syn", true);
 		if (all & PS_TH_RST) ps_jw_bool(jw, "rst", true);

@@ -175,7 +175,7 @@ int ps_engine_run_source(struct ps_engine *e, struct ps_source *s,
 			 struct ps_diag *d)
 {
 	struct ps_packet p;
-	unsigned i, started = 0, pending = 0;
+	unsigned i, pending = 0;
 	uint64_t t0 = now_ns();
 	bool live = false, threaded = e->nworkers > 1;
 	int rc = PS_OK, r;
@@ -194,7 +194,6 @@ int ps_engine_run_source(struct ps_engine *e, struct ps_source *s,
 				break;
 			}
 			w->started = true;
-			started++;
 		}
 	}
 	while (rc == PS_OK && !e->stop) {
@@ -244,7 +243,6 @@ int ps_engine_run_source(struct ps_engine *e, struct ps_source *s,
 				pthread_join(e->w[i].th, NULL);
 			e->w[i].started = false;
 		}
-		(void)started;
 	} else {
 		ps_flow_table_flush(&e->w[0].flows);
 		ps_worker_flush(&e->w[0]);

@@ -19,19 +19,18 @@ struct stat_list {
 	size_t n, cap;
 };
 
+/* Add v to the counter prefix+name (created at first sight; 0 is skipped). */
 static void stat_add(struct stat_list *l, const char *prefix, const char *name,
 		     uint64_t v)
 {
-	struct stat_item *it;
+	char full[sizeof(l->it[0].name)];
 	size_t i;
 
 	if (!v)
 		return;
+	snprintf(full, sizeof(full), "%s%s", prefix, name);
 	for (i = 0; i < l->n; i++) {
-		char tmp[96];
-
-		snprintf(tmp, sizeof(tmp), "%s%s", prefix, name);
-		if (!strcmp(l->it[i].name, tmp)) {
+		if (!strcmp(l->it[i].name, full)) {
 			l->it[i].v += v;
 			return;
 		}
@@ -46,9 +45,8 @@ static void stat_add(struct stat_list *l, const char *prefix, const char *name,
 		l->it = ni;
 		l->cap = nc;
 	}
-	it = &l->it[l->n++];
-	snprintf(it->name, sizeof(it->name), "%s%s", prefix, name);
-	it->v = v;
+	memcpy(l->it[l->n].name, full, sizeof(full));
+	l->it[l->n++].v = v;
 }
 
 static int stat_cmp(const void *a, const void *b)
@@ -57,7 +55,7 @@ static int stat_cmp(const void *a, const void *b)
 		      ((const struct stat_item *)b)->name);
 }
 
-/* Length of the common leading components ("a.b.c" vs "a.b.d" -> 2). */
+/* Split a dotted name into at most 8 components; returns how many. */
 static size_t split(const char *s, const char *parts[8], size_t lens[8])
 {
 	size_t n = 0;
