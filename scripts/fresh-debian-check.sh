@@ -9,6 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=${1:-$(mktemp -d /tmp/panshi-fresh-XXXXXX)}
+# mktemp makes the directory 0700; as the chroot's / that would lock out every
+# user but root (the postgres user of the PostgreSQL test cluster too).
+chmod 755 "$root"
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 [ "$(id -u)" -eq 0 ] || { echo "fresh-debian-check: run as root" >&2; exit 1; }
