@@ -73,28 +73,13 @@ static void app_free_probe(struct flow_app *a)
 	a->probe[0] = a->probe[1] = NULL;
 }
 
-/* Feed parser bytes in the flow's direction fdir. */
-static void app_parse(struct worker *w, struct flow_app *a, int fdir,
-		      const uint8_t *data, size_t len)
-{
-	struct ps_proto_ctx c;
-	int pdir = a->flip ? !fdir : fdir;
-
-	if (a->stopped || !len)
-		return;
-	ctx_init(w, a, &c, pdir);
-	if (a->parser->parse(a->state, &c, (enum ps_dir)pdir, data, len)) {
-		a->stopped = true;
-		ps_name_table_add(&w->anomalies, "applayer.parser_stopped", 1);
-	}
-}
-
 static int app_select(struct worker *w, struct ps_flow *f, struct flow_app *a,
 		      const struct ps_proto_parser *p, bool flip)
 {
 	a->parser = p;
 	a->alproto = (uint8_t)p->id;
 	a->flip = flip;
+	a->stopped = false;
 	ps_engine_flow_meta(&a->meta, f, flip);
 	a->state = ps_calloc(PS_MEM_PROTO, 1, p->state_size ? p->state_size : 1);
 	if (!a->state) {
@@ -115,13 +100,91 @@ static void app_fail(struct worker *w, struct flow_app *a)
 }
 
 /*
+ * The parser said the rest of the flow is another protocol (STARTTLS,
+ * CONNECT): end it as at the end of the flow, then start `to`, or detect
+ * by content what follows. Once per flow: a second upgrade stops parsing.
+ */
+static void app_upgrade(struct worker *w, struct ps_flow *f,
+			struct flow_app *a, enum ps_alproto to)
+{
+	const struct ps_proto_parser *p;
+	struct ps_proto_ctx c;
+
+	ctx_init(w, a, &c, PS_DIR_TOSERVER);
+	if (a->parser->finish)
+		a->parser->finish(a->state, &c);
+	ps_free(a->state);
+	a->state = NULL;
+	a->parser = NULL;
+	if (a->alproto_orig) {
+		a->stopped = true;
+		ps_name_table_add(&w->anomalies, "applayer.upgrade_again", 1);
+		return;
+	}
+	a->alproto_orig = a->alproto;
+	a->alproto = PS_ALPROTO_UNKNOWN;
+	a->redetect = true;
+	a->probe_len[0] = a->probe_len[1] = 0;
+	p = to != PS_ALPROTO_UNKNOWN ? ps_proto_parser_get(to) : NULL;
+	if (p)
+		(void)app_select(w, f, a, p, a->flip);
+}
+
+/* Feed parser bytes in the flow's direction fdir. */
+static void app_parse(struct worker *w, struct ps_flow *f, struct flow_app *a,
+		      int fdir, const uint8_t *data, size_t len)
+{
+	struct ps_proto_ctx c;
+	int pdir = a->flip ? !fdir : fdir;
+
+	if (a->stopped || !len)
+		return;
+	ctx_init(w, a, &c, pdir);
+	c.upgrade = false;
+	if (a->parser->parse(a->state, &c, (enum ps_dir)pdir, data, len)) {
+		a->stopped = true;
+		ps_name_table_add(&w->anomalies, "applayer.parser_stopped", 1);
+	} else if (c.upgrade) {
+		app_upgrade(w, f, a, c.upgrade_to);
+	}
+}
+
+/*
+ * A TCP flow nothing recognised may still turn to TLS after a cleartext
+ * start we do not parse (MySQL SSLRequest, a Gnutella upgrade): a chunk
+ * that opens with a ClientHello record (RFC 8446 section 5.1: type 22,
+ * version 3.x, then handshake type 1) hands the flow to TLS, its sender
+ * being the client.
+ */
+static bool app_late_tls(struct worker *w, struct ps_flow *f,
+			 struct flow_app *a, int fdir, const uint8_t *data,
+			 size_t len)
+{
+	const struct ps_proto_parser *p;
+
+	if (a->late_chunks >= ENGINE_LATE_CHUNKS)
+		return false;
+	a->late_chunks++;
+	if (len < 6 || data[0] != 0x16 || data[1] != 3 || data[2] > 4 ||
+	    data[5] != 1 || !(p = ps_proto_parser_get(PS_ALPROTO_TLS)))
+		return false;
+	a->late_chunks = ENGINE_LATE_CHUNKS;
+	if (app_select(w, f, a, p, fdir == 1) != PS_OK)
+		return false;
+	ps_name_table_add(&w->anomalies, "applayer.detect_late_tls", 1);
+	app_parse(w, f, a, fdir, data, len);
+	return true;
+}
+
+/*
  * Which parser speaks these bytes: a parser registered for the server
  * port first (accepted unless its probe says no), then the client port
  * (the flow may have been seen from the answer first), then every probe.
  */
 static const struct ps_proto_parser *detect(struct ps_flow *f, int fdir,
 					    const uint8_t *data, size_t len,
-					    unsigned l4, bool *flip, bool *more)
+					    unsigned l4, bool redetect,
+					    bool *flip, bool *more)
 {
 	const struct ps_proto_parser *p;
 	enum ps_probe r;
@@ -129,7 +192,7 @@ static const struct ps_proto_parser *detect(struct ps_flow *f, int fdir,
 	int pass;
 
 	*more = false;
-	for (pass = 0; pass < 2; pass++) {
+	for (pass = 0; pass < 2 && !redetect; pass++) {
 		uint16_t port = pass ? f->cport : f->sport;
 
 		for (i = 0; (p = ps_proto_parsers[i]); i++) {
@@ -177,16 +240,20 @@ static void app_data(struct worker *w, struct ps_flow *f, int fdir,
 	if (!a && !(a = app_get(w, f)))
 		return;
 	if (a->parser) {
-		app_parse(w, a, fdir, data, len);
+		app_parse(w, f, a, fdir, data, len);
 		return;
 	}
-	if (a->stopped)
+	if (a->stopped) {
+		if (tcp && a->alproto == PS_ALPROTO_FAILED)
+			(void)app_late_tls(w, f, a, fdir, data, len);
 		return;
+	}
 	if (!tcp) {
-		p = detect(f, fdir, data, len, PS_PROTO_L4_UDP, &flip, &more);
+		p = detect(f, fdir, data, len, PS_PROTO_L4_UDP, false, &flip,
+			   &more);
 		if (p) {
 			if (app_select(w, f, a, p, flip) == PS_OK)
-				app_parse(w, a, fdir, data, len);
+				app_parse(w, f, a, fdir, data, len);
 		} else if (++a->udp_probes >= ENGINE_UDP_PROBES) {
 			app_fail(w, a);
 		}
@@ -205,8 +272,12 @@ static void app_data(struct worker *w, struct ps_flow *f, int fdir,
 		take = len;
 	memcpy(a->probe[fdir] + a->probe_len[fdir], data, take);
 	a->probe_len[fdir] = (uint16_t)(a->probe_len[fdir] + take);
-	p = detect(f, fdir, a->probe[fdir], a->probe_len[fdir],
-		   PS_PROTO_L4_TCP, &flip, &more);
+	/* After an upgrade only content counts, in the orientation known. */
+	p = detect(f, a->redetect && a->flip ? !fdir : fdir, a->probe[fdir],
+		   a->probe_len[fdir], PS_PROTO_L4_TCP, a->redetect, &flip,
+		   &more);
+	if (a->redetect)
+		flip = a->flip;
 	if (!p) {
 		if (a->probe_len[fdir] >= ENGINE_PROBE_MAX ||
 		    (!more && a->probe_len[0] && a->probe_len[1]))
@@ -221,12 +292,12 @@ static void app_data(struct worker *w, struct ps_flow *f, int fdir,
 	for (d = 0; d < 2; d++) {
 		int fd = a->flip ? !d : d;
 
-		if (a->probe[fd])
-			app_parse(w, a, fd, a->probe[fd], a->probe_len[fd]);
+		if (a->probe[fd] && a->parser)
+			app_parse(w, f, a, fd, a->probe[fd], a->probe_len[fd]);
 	}
 	app_free_probe(a);
-	if (take < len)
-		app_parse(w, a, fdir, data + take, len - take);
+	if (take < len && a->parser)
+		app_parse(w, f, a, fdir, data + take, len - take);
 }
 
 /* An expected flow (FTP data) matching f, consumed; false if none. */

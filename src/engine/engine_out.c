@@ -204,6 +204,9 @@ void ps_engine_write_flow(struct worker *w, struct ps_flow *f,
 	jw = ps_proto_event_begin(&c, "flow");
 	if (ps_jw_error(jw) == PS_EUNSUP)
 		return;   /* no output configured */
+	if (a && a->alproto_orig)   /* before STARTTLS, CONNECT... */
+		ps_jw_str(jw, "app_proto_orig",
+			  ps_alproto_name((enum ps_alproto)a->alproto_orig));
 	ps_jw_obj_open(jw, "flow");
 	ps_jw_uint(jw, "pkts_toserver", f->pkts[0]);
 	ps_jw_uint(jw, "pkts_toclient", f->pkts[1]);

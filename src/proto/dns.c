@@ -1006,11 +1006,14 @@ static int dns_account(struct dns_state *s, struct ps_proto_ctx *c, int rc,
  * bytes and a first question made of plain labels with a known class.
  * `complete` says the message is whole (no more bytes will come).
  */
+#define DNS_PROBE_QD_MAX 64
+
 static enum ps_probe probe_msg(const uint8_t *p, size_t len, bool complete)
 {
 	uint16_t f, qd, an, ns, ar, qtype, qclass;
 	unsigned op;
 	size_t off = DNS_HDR_LEN, wire = 1, min;
+	bool mdns;
 
 	if (len < DNS_HDR_LEN)
 		return complete ? PS_PROBE_NO : PS_PROBE_MORE;
@@ -1020,12 +1023,23 @@ static enum ps_probe probe_msg(const uint8_t *p, size_t len, bool complete)
 	ns = be16(p + 8);
 	ar = be16(p + 10);
 	op = (f >> 11) & 0xf;
-	if (op == 3 || op > 6 || (f & 0x0040) || qd == 0 || qd > 4)
+	/* RFC 6762 section 18.1: multicast DNS uses id 0; its queries carry
+	 * known answers (7.1) and its announcements have no question (6),
+	 * their first record's name and class standing in for one. */
+	mdns = be16(p) == 0;
+	if (op == 3 || op > 6 || (f & 0x0040))
 		return PS_PROBE_NO;
-	if (!(f & 0x8000) && (op == 0 && (an || ns || ar > 2 || (f & 0xf))))
+	if (qd == 0 && !(mdns && (f & 0x8000) && op == 0 && an))
+		return PS_PROBE_NO;
+	if (!(f & 0x8000) && op == 0 &&
+	    ((f & 0xf) || (!mdns && (an || ns || ar > 2))))
 		return PS_PROBE_NO;
 	min = DNS_HDR_LEN + (size_t)qd * 5 + ((size_t)an + ns + ar) * 11;
 	if (complete && min > len)
+		return PS_PROBE_NO;
+	/* Unicast resolvers ask one question; mDNS (RFC 6762 section 5.3)
+	 * batches many, so more than 4 must at least fit the bytes seen. */
+	if (qd > 4 && (qd > DNS_PROBE_QD_MAX || min > len))
 		return PS_PROBE_NO;
 	for (;;) {
 		if (off >= len)

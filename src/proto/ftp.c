@@ -370,8 +370,8 @@ static void reply_done(struct ftp_state *s, struct ps_proto_ctx *c,
 		   m->port) {
 		expect(c, true, m->port);
 	} else if (m->kind == K_AUTH_TLS && !memcmp(code, "234", 3)) {
-		ps_proto_anomaly(c, "ftp_starttls");  /* RFC 4217 4 */
-		s->stopped = true;
+		s->stopped = true;                    /* RFC 4217 4 */
+		ps_proto_upgrade(c, PS_ALPROTO_TLS);
 	} else if (m->kind == K_PORT || m->kind == K_EPRT) {
 		m->port = 0;                         /* refused */
 	}

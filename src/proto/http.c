@@ -343,6 +343,7 @@ static void tunnel(struct http_state *s, struct ps_proto_ctx *c)
 		d->st = HTTP_ST_TUNNEL;
 	}
 	s->tunnel = true;
+	ps_proto_upgrade(c, PS_ALPROTO_UNKNOWN);   /* what flows inside */
 }
 
 /* The current message of d ended; `complete` is false when bytes were lost. */

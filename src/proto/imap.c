@@ -460,8 +460,8 @@ static int tagged(struct imap_state *s, struct ps_proto_ctx *c,
 	kind = m->kind;
 	emit(s, c, m, st);
 	if (ps_slice_casecmp_cstr(st, "OK") == 0 && kind == K_STARTTLS) {
-		ps_proto_anomaly(c, "imap_starttls");
-		s->stopped = true;
+		s->stopped = true;           /* RFC 3501 section 6.2.1 */
+		ps_proto_upgrade(c, PS_ALPROTO_TLS);
 	} else if (ps_slice_casecmp_cstr(st, "OK") == 0 && kind == K_COMPRESS) {
 		ps_proto_anomaly(c, "imap_compress");      /* RFC 4978 */
 		s->stopped = true;

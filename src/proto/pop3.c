@@ -286,8 +286,8 @@ static void status_line(struct pop3_state *s, struct ps_proto_ctx *c,
 	}
 	emit(s, c, &s->cur, ok);
 	if (ok && s->cur.stls) {
-		ps_proto_anomaly(c, "pop3_starttls");
-		s->stopped = true;
+		s->stopped = true;           /* RFC 2595 section 4 */
+		ps_proto_upgrade(c, PS_ALPROTO_TLS);
 	}
 }
 

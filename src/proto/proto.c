@@ -61,6 +61,12 @@ void ps_proto_anomaly(struct ps_proto_ctx *c, const char *what)
 		c->sink->anomaly(c->sink, c, what);
 }
 
+void ps_proto_upgrade(struct ps_proto_ctx *c, enum ps_alproto to)
+{
+	c->upgrade = true;
+	c->upgrade_to = to;
+}
+
 void ps_proto_write_secret(struct ps_jw *w, const char *key, const void *p,
 			   size_t n)
 {

@@ -90,6 +90,9 @@ struct ps_proto_ctx {
 	void *engine;              /* the engine's per-flow data; not for parsers */
 	/* For expected flows (FTP data): what the control channel said. */
 	uint64_t parent_flow_id;
+	/* Set by ps_proto_upgrade(); the engine acts once parse() returns. */
+	bool upgrade;
+	enum ps_alproto upgrade_to;
 };
 
 /* Emit helpers (thin wrappers over ctx->sink). */
@@ -104,6 +107,16 @@ void ps_proto_anomaly(struct ps_proto_ctx *c, const char *what);
  */
 void ps_proto_write_secret(struct ps_jw *w, const char *key, const void *p,
 			   size_t n);
+
+/*
+ * The rest of the flow, from the next byte of either direction, is another
+ * protocol: STARTTLS/STLS/AUTH TLS accepted, CONNECT answered 2xx, 101
+ * Switching Protocols. `to` is that protocol, or PS_ALPROTO_UNKNOWN to
+ * detect it from content. The engine calls this parser's finish() and
+ * hands later bytes to the new one; the flow keeps both names
+ * (app_proto, app_proto_orig), as Suricata's flow records do.
+ */
+void ps_proto_upgrade(struct ps_proto_ctx *c, enum ps_alproto to);
 
 enum ps_probe {
 	PS_PROBE_NO = 0,     /* these bytes are not this protocol */

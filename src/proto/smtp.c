@@ -547,8 +547,8 @@ static void server_reply(struct smtp_state *s, struct ps_proto_ctx *c,
 	} else if (k == P_DATA_END || k == P_BDAT_LAST) {
 		flush_tx(s, c);
 	} else if (k == P_STARTTLS && code == 220) {
-		ps_proto_anomaly(c, "smtp_starttls");
-		s->stopped = true;
+		s->stopped = true;                  /* RFC 3207 section 4 */
+		ps_proto_upgrade(c, PS_ALPROTO_TLS);
 	}
 }
 

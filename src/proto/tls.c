@@ -86,6 +86,7 @@ struct tls_state {
 	bool done;           /* nothing more to learn: bytes are ignored */
 	bool emitted;
 	bool client_hello, server_hello, hrr, resumed;
+	bool emitted_retry;  /* the first exchange's event says hello_retry */
 	bool sslv2_client, sslv2_server;
 	bool ja3_ok, ja3s_ok, ja4_ok;
 	uint16_t version;    /* negotiated, from the ServerHello */
@@ -223,6 +224,10 @@ static void write_event(struct tls_state *s, struct ps_proto_ctx *c)
 		ps_jw_str(w, "issuerdn", t->issuer);
 	if (s->resumed)
 		ps_jw_bool(w, "session_resumed", true);
+	if (s->hrr && !s->emitted_retry) {
+		ps_jw_bool(w, "hello_retry", true);
+		s->emitted_retry = true;
+	}
 	if (t)
 		write_cert(w, t);
 	if (s->sni)
@@ -706,6 +711,34 @@ static void client_hello(struct tls_state *s, struct ps_proto_ctx *c,
 	s->ja4_ok = ps_proto_tls_ja4(&h, 't', s->ja4, NULL) == PS_OK;
 }
 
+/*
+ * A HelloRetryRequest (RFC 8446 section 4.1.4): the first exchange is
+ * complete as far as it goes, so it gets its own event (with the retry's
+ * JA3S), and the second ClientHello and the real ServerHello start over.
+ * Each ClientHello is a fingerprint of its own, as tshark lists them.
+ */
+static void hello_retry(struct tls_state *s, struct ps_proto_ctx *c,
+			const struct ps_tls_hello *h)
+{
+	s->hrr = true;
+	s->server_hello = true;
+	s->version = h->has_versions && h->selected_version ?
+		     h->selected_version : h->version;
+	s->ja3s_ok = fingerprint_ja3(c, h, s->ja3s, &s->ja3s_str);
+	write_event(s, c);
+	s->emitted = false;
+	s->client_hello = s->server_hello = false;
+	s->ja3_ok = s->ja3s_ok = s->ja4_ok = false;
+	s->version = 0;
+	ps_free(s->ja3_str);
+	ps_free(s->ja3s_str);
+	ps_free(s->sni);
+	ps_free(s->calpn);
+	s->ja3_str = s->ja3s_str = NULL;
+	s->sni = s->calpn = NULL;
+	s->sni_len = s->calpn_len = 0;
+}
+
 static void server_hello(struct tls_state *s, struct ps_proto_ctx *c,
 			 const uint8_t *p, size_t n)
 {
@@ -713,8 +746,8 @@ static void server_hello(struct tls_state *s, struct ps_proto_ctx *c,
 
 	if (s->server_hello || !hello_parse(c, &h, true, p, n))
 		return;
-	if (!memcmp(h.random.p, hrr_random, sizeof(hrr_random))) {
-		s->hrr = true;   /* the real ServerHello follows */
+	if (!memcmp(h.random.p, hrr_random, sizeof(hrr_random)) && !s->hrr) {
+		hello_retry(s, c, &h);
 		return;
 	}
 	s->server_hello = true;
@@ -961,6 +994,10 @@ static int record_begin(struct tls_state *s, struct ps_proto_ctx *c,
 	 * after a HelloRetryRequest; its ServerHello still follows in clear. */
 	if (h[0] == CT_CCS && dir == PS_DIR_TOCLIENT && s->hrr &&
 	    !s->server_hello)
+		return PS_OK;
+	/* ... and the client one before its second ClientHello. */
+	if (h[0] == CT_CCS && dir == PS_DIR_TOSERVER && s->hrr &&
+	    !s->client_hello)
 		return PS_OK;
 	if (h[0] == CT_CCS || h[0] == CT_APPDATA)
 		d->opaque = true;

@@ -565,6 +565,32 @@ static void test_not_dns(void **unused)
 	ps_proto_harness_release(&h);
 }
 
+/* An mDNS query for six services to 224.0.0.251:5353. */
+static const uint8_t mdns_six[] = {
+	0x00, 0x00, 0x00, 0x00,   /* id 0 (RFC 6762 18.1), flags 0 */
+	0x00, 0x06, 0x00, 0x00,   /* qdcount 6, ancount 0 */
+	0x00, 0x00, 0x00, 0x00,   /* nscount 0, arcount 0 */
+	/* offset 12: _ipps._tcp.local PTR IN */
+	0x05, '_', 'i', 'p', 'p', 's', 0x04, '_', 't', 'c', 'p',
+	0x05, 'l', 'o', 'c', 'a', 'l', 0x00, 0x00, 0x0c, 0x00, 0x01,
+	/* five more: _ipp, _ptp, _rfb, _ssh, _sftp + pointer to "_tcp" (18) */
+	0x04, '_', 'i', 'p', 'p', 0xc0, 0x12, 0x00, 0x0c, 0x00, 0x01,
+	0x04, '_', 'p', 't', 'p', 0xc0, 0x12, 0x00, 0x0c, 0x00, 0x01,
+	0x04, '_', 'r', 'f', 'b', 0xc0, 0x12, 0x00, 0x0c, 0x00, 0x01,
+	0x04, '_', 's', 's', 'h', 0xc0, 0x12, 0x00, 0x0c, 0x00, 0x01,
+	0x05, '_', 's', 'f', 't', 'p', 0xc0, 0x12, 0x00, 0x0c, 0x80, 0x01,
+};
+
+/* An unsolicited mDNS announcement: no question, one A record. */
+static const uint8_t mdns_announce[] = {
+	0x00, 0x00, 0x84, 0x00,   /* id 0, QR AA */
+	0x00, 0x00, 0x00, 0x01,   /* qdcount 0, ancount 1 */
+	0x00, 0x00, 0x00, 0x00,
+	0x04, 'h', 'o', 's', 't', 0x05, 'l', 'o', 'c', 'a', 'l', 0x00,
+	0x00, 0x01, 0x80, 0x01,   /* A, cache-flush + IN (RFC 6762 10.2) */
+	0x00, 0x00, 0x00, 0x78, 0x00, 0x04, 0xc0, 0xa8, 0x00, 0x01,
+};
+
 static void test_probe(void **unused)
 {
 	uint8_t tcp[2 + sizeof(query_a)];
@@ -588,6 +614,24 @@ static void test_probe(void **unused)
 			       PS_DIR_TOSERVER), PS_PROBE_NO);
 	assert_int_equal(probe(answer_loop, sizeof(answer_loop), PS_DIR_TOCLIENT),
 			 PS_PROBE_YES);
+	/* mDNS batches questions (RFC 6762 5.3): six fit their bytes ... */
+	assert_int_equal(probe(mdns_six, sizeof(mdns_six), PS_DIR_TOSERVER),
+			 PS_PROBE_YES);
+	/* ... and six claimed over the first one alone do not */
+	assert_int_equal(probe(mdns_six, 12 + 23, PS_DIR_TOSERVER), PS_PROBE_NO);
+	/* an announcement has no question; only with mDNS's id 0 */
+	uint8_t m[sizeof(mdns_announce)];
+	memcpy(m, mdns_announce, sizeof(m));
+	assert_int_equal(probe(m, sizeof(m), PS_DIR_TOCLIENT), PS_PROBE_YES);
+	m[1] = 0x42;
+	assert_int_equal(probe(m, sizeof(m), PS_DIR_TOCLIENT), PS_PROBE_NO);
+	/* a query with known answers (RFC 6762 7.1): likewise */
+	uint8_t q[sizeof(mdns_six)];
+	memcpy(q, mdns_six, sizeof(q));
+	q[7] = 1;   /* ancount 1 */
+	assert_int_equal(probe(q, sizeof(q), PS_DIR_TOSERVER), PS_PROBE_YES);
+	q[1] = 0x42;
+	assert_int_equal(probe(q, sizeof(q), PS_DIR_TOSERVER), PS_PROBE_NO);
 }
 
 int main(void)

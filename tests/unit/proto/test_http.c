@@ -325,6 +325,9 @@ static void test_connect(void **unused)
 	assert_int_equal(feed(&h, S2C,
 		"HTTP/1.1 200 Connection established\r\n\r\n"
 		"\x16\x03\x03\x00\x5a\x02"), PS_OK);
+	/* the engine detects what the tunnel carries from its content */
+	assert_true(h.ctx.upgrade);
+	assert_int_equal(h.ctx.upgrade_to, PS_ALPROTO_UNKNOWN);
 	assert_int_equal(feed(&h, C2S, "GET / HTTP/1.1\r\n\r\n"), PS_OK);
 	assert_int_equal(feed(&h, S2C, "garbage\r\n"), PS_OK);
 	assert_int_equal(ps_proto_harness_nevents(&h), 1);
@@ -357,6 +360,7 @@ static void test_connect_refused(void **unused)
 	has(&h, 0, "\"status\":407", NULL);
 	/* no Host header: the absolute-form target names the host */
 	has(&h, 1, "\"hostname\":\"b\"", "\"url\":\"http://b/x\"", "\"status\":200", NULL);
+	assert_false(h.ctx.upgrade);
 	ps_proto_harness_release(&h);
 }
 
@@ -375,6 +379,7 @@ static void test_upgrade(void **unused)
 	assert_int_equal(feed(&h, C2S, "\x81\x85\x00\x00\x00\x00hello"), PS_OK);
 	assert_int_equal(ps_proto_harness_nevents(&h), 1);
 	has(&h, 0, "\"status\":101", NULL);
+	assert_true(h.ctx.upgrade);
 	ps_proto_harness_release(&h);
 
 	/* h2c prior knowledge: the HTTP/2 preface ends HTTP/1 parsing */
