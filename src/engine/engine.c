@@ -227,14 +227,29 @@ static const struct ps_proto_parser *detect(struct ps_flow *f, int fdir,
 
 static struct flow_app *app_get(struct worker *w, struct ps_flow *f);
 
+/* Keep a direction's first bytes for the next detection attempt. */
+static bool probe_hold(struct flow_app *a, int fdir, const uint8_t *data,
+		       size_t n)
+{
+	if (!a->probe[fdir]) {
+		a->probe[fdir] = ps_malloc(PS_MEM_PROTO, ENGINE_PROBE_MAX);
+		if (!a->probe[fdir])
+			return false;
+	}
+	memcpy(a->probe[fdir], data, n);
+	a->probe_len[fdir] = (uint16_t)n;
+	return true;
+}
+
 /* Bytes for the application layer, in order, from the flow's direction. */
 static void app_data(struct worker *w, struct ps_flow *f, int fdir,
 		     const uint8_t *data, size_t len, bool tcp)
 {
 	struct flow_app *a = f->app;
 	const struct ps_proto_parser *p;
-	bool flip = false, more;
-	size_t take;
+	const uint8_t *buf;
+	bool flip = false, more, held;
+	size_t take, blen;
 	int d;
 
 	if (!a && !(a = app_get(w, f)))
@@ -259,26 +274,34 @@ static void app_data(struct worker *w, struct ps_flow *f, int fdir,
 		}
 		return;
 	}
-	/* TCP: accumulate the first bytes of each direction while probing. */
-	if (!a->probe[fdir]) {
-		a->probe[fdir] = ps_malloc(PS_MEM_PROTO, ENGINE_PROBE_MAX);
-		if (!a->probe[fdir]) {
-			app_fail(w, a);
-			return;
-		}
+	/*
+	 * TCP: probe a direction's first bytes where they are; copy them
+	 * (at most ENGINE_PROBE_MAX) only while detection wants more.
+	 */
+	held = a->probe_len[fdir] != 0;
+	if (held) {
+		take = ENGINE_PROBE_MAX - a->probe_len[fdir];
+		if (take > len)
+			take = len;
+		memcpy(a->probe[fdir] + a->probe_len[fdir], data, take);
+		a->probe_len[fdir] = (uint16_t)(a->probe_len[fdir] + take);
+		buf = a->probe[fdir];
+		blen = a->probe_len[fdir];
+	} else {
+		take = len < ENGINE_PROBE_MAX ? len : ENGINE_PROBE_MAX;
+		buf = data;
+		blen = take;
 	}
-	take = ENGINE_PROBE_MAX - a->probe_len[fdir];
-	if (take > len)
-		take = len;
-	memcpy(a->probe[fdir] + a->probe_len[fdir], data, take);
-	a->probe_len[fdir] = (uint16_t)(a->probe_len[fdir] + take);
 	/* After an upgrade only content counts, in the orientation known. */
-	p = detect(f, a->redetect && a->flip ? !fdir : fdir, a->probe[fdir],
-		   a->probe_len[fdir], PS_PROTO_L4_TCP, a->redetect, &flip,
-		   &more);
+	p = detect(f, a->redetect && a->flip ? !fdir : fdir, buf, blen,
+		   PS_PROTO_L4_TCP, a->redetect, &flip, &more);
 	if (a->redetect)
 		flip = a->flip;
 	if (!p) {
+		if (!held && !probe_hold(a, fdir, data, take)) {
+			app_fail(w, a);
+			return;
+		}
 		if (a->probe_len[fdir] >= ENGINE_PROBE_MAX ||
 		    (!more && a->probe_len[0] && a->probe_len[1]))
 			app_fail(w, a);
@@ -288,16 +311,25 @@ static void app_data(struct worker *w, struct ps_flow *f, int fdir,
 		app_free_probe(a);
 		return;
 	}
-	/* Replay what was held: the client's bytes first. */
+	/* Replay what was held, the client's bytes first; this chunk goes in
+	 * its direction's turn. */
 	for (d = 0; d < 2; d++) {
 		int fd = a->flip ? !d : d;
 
-		if (a->probe[fd] && a->parser)
+		if (fd == fdir) {
+			if (held)
+				app_parse(w, f, a, fd, a->probe[fd],
+					  a->probe_len[fd]);
+			if (a->parser)
+				app_parse(w, f, a, fd, data + (held ? take : 0),
+					  len - (held ? take : 0));
+		} else if (a->probe_len[fd] && a->parser) {
 			app_parse(w, f, a, fd, a->probe[fd], a->probe_len[fd]);
+		}
+		if (!a->parser)
+			break;
 	}
 	app_free_probe(a);
-	if (take < len && a->parser)
-		app_parse(w, f, a, fdir, data + take, len - take);
 }
 
 /* An expected flow (FTP data) matching f, consumed; false if none. */
