@@ -64,6 +64,7 @@ static void ctx_init(struct worker *w, struct flow_app *a,
 	c->sink = &w->sink;
 	c->engine = w;
 	c->parent_flow_id = a->parent_flow_id;
+	c->parent_ts_us = a->parent_ts_us;
 }
 
 static void app_free_probe(struct flow_app *a)
@@ -332,40 +333,62 @@ static void app_data(struct worker *w, struct ps_flow *f, int fdir,
 	app_free_probe(a);
 }
 
-/* An expected flow (FTP data) matching f, consumed; false if none. */
+/*
+ * An expected flow (FTP data) matching f, consumed; false if none. Several
+ * may match (a server reusing its passive port): the flow belongs to the
+ * latest announced before it started. With several workers the control
+ * channel may already have announced the next one.
+ */
 static bool expect_take(struct ps_engine *e, const struct ps_flow *f,
 			struct flow_app *a, int64_t now)
 {
+	struct expectation *x, *best = NULL;
+	bool best_rev = false;
 	unsigned i, n;
-	bool hit = false;
 
 	if (!atomic_load_explicit(&e->nexp, memory_order_relaxed))
 		return false;
 	pthread_mutex_lock(&e->exp_lock);
 	n = atomic_load(&e->nexp);
 	for (i = 0; i < n; i++) {
-		struct expectation *x = &e->exp[i];
-		bool fwd = ps_addr_eq(&x->srv, &f->srv) && x->port == f->sport &&
-			   ps_addr_eq(&x->cli, &f->cli);
-		bool rev = ps_addr_eq(&x->srv, &f->cli) && x->port == f->cport &&
-			   ps_addr_eq(&x->cli, &f->srv);
+		int64_t made, best_made;
+		bool fwd, rev;
 
-		if (x->expires_us < now || x->family != f->family) {
+		x = &e->exp[i];
+		if (x->expires_us < now) {
 			e->exp[i--] = e->exp[--n];
 			continue;
 		}
+		if (x->family != f->family)
+			continue;
+		fwd = ps_addr_eq(&x->srv, &f->srv) && x->port == f->sport &&
+		      ps_addr_eq(&x->cli, &f->cli);
+		rev = ps_addr_eq(&x->srv, &f->cli) && x->port == f->cport &&
+		      ps_addr_eq(&x->cli, &f->srv);
 		if (!fwd && !rev)
 			continue;
-		a->parent_flow_id = x->parent;
-		a->alproto = x->alproto;
-		a->flip = rev;
-		e->exp[i] = e->exp[--n];
-		hit = true;
-		break;
+		made = x->expires_us - ENGINE_EXPECT_US;
+		best_made = best ? best->expires_us - ENGINE_EXPECT_US : 0;
+		/* announced before the flow began beats announced after it;
+		 * then the latest before it, else the earliest after it */
+		if (!best || (made <= f->start_us &&
+			      (best_made > f->start_us || made > best_made)) ||
+		    (made > f->start_us && best_made > f->start_us &&
+		     made < best_made)) {
+			best = x;
+			best_rev = rev;
+		}
+	}
+	if (best) {
+		a->parent_flow_id = best->parent;
+		a->parent_ts_us = best->expires_us - ENGINE_EXPECT_US;
+		a->alproto = best->alproto;
+		a->flip = best_rev;
+		*best = e->exp[--n];
 	}
 	atomic_store(&e->nexp, n);
 	pthread_mutex_unlock(&e->exp_lock);
-	return hit;
+	return best != NULL;
 }
 
 static struct flow_app *app_get(struct worker *w, struct ps_flow *f)

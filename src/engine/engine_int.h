@@ -41,6 +41,7 @@ struct flow_app {
 	void *state;
 	struct ps_proto_flow meta;     /* oriented as the parser sees it */
 	uint64_t parent_flow_id;
+	int64_t parent_ts_us;          /* when the parent announced this flow */
 	uint8_t alproto;               /* enum ps_alproto */
 	bool flip;                     /* parser's client is the flow's server */
 	bool stopped;                  /* parser gave up or was never found */
@@ -94,6 +95,17 @@ struct expectation {
 };
 
 #define ENGINE_EXPECT_MAX 64
+#define ENGINE_EXPECT_US (120 * 1000000LL)  /* an expectation lives 2 min */
+
+/* Notes flows leave for related flows (FTP: the file a data channel
+ * carries), the oldest replaced first; under exp_lock. */
+#define ENGINE_NOTES 256
+struct flow_note {
+	uint64_t flow_id;
+	int64_t ts_us;
+	uint16_t len;
+	uint8_t data[PS_PROTO_NOTE_MAX];
+};
 
 struct ps_engine {
 	struct ps_engine_config cfg;
@@ -107,6 +119,8 @@ struct ps_engine {
 	pthread_mutex_t exp_lock;
 	_Atomic unsigned nexp;
 	struct expectation exp[ENGINE_EXPECT_MAX];
+	struct flow_note notes[ENGINE_NOTES];
+	unsigned note_next;
 	bool outputs;                  /* any event output at all */
 	volatile bool live;            /* the source has read timeouts */
 	uint64_t packets, bytes, decoded, invalid;

@@ -144,6 +144,50 @@ static void sink_anomaly(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 	ps_name_table_add(&w->anomalies, what, 1);
 }
 
+static void sink_note_set(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
+			  const void *p, size_t n)
+{
+	struct worker *w = (struct worker *)(void *)((char *)s -
+					     offsetof(struct worker, sink));
+	struct ps_engine *e = w->e;
+	struct flow_note *x;
+
+	pthread_mutex_lock(&e->exp_lock);
+	x = &e->notes[e->note_next++ % ENGINE_NOTES];
+	x->flow_id = c->flow->flow_id;
+	x->ts_us = c->ts_us;
+	x->len = (uint16_t)(n < sizeof(x->data) ? n : sizeof(x->data));
+	memcpy(x->data, p, x->len);
+	pthread_mutex_unlock(&e->exp_lock);
+}
+
+static size_t sink_note_get(struct ps_proto_sink *s,
+			    const struct ps_proto_ctx *c, uint64_t flow_id,
+			    int64_t from_us, int64_t to_us, void *out, size_t cap)
+{
+	struct worker *w = (struct worker *)(void *)((char *)s -
+					     offsetof(struct worker, sink));
+	struct ps_engine *e = w->e;
+	const struct flow_note *x, *best = NULL;
+	size_t n = 0;
+	unsigned i;
+
+	(void)c;
+	pthread_mutex_lock(&e->exp_lock);
+	for (i = 0; i < ENGINE_NOTES; i++) {
+		x = &e->notes[i];
+		if (x->len && x->flow_id == flow_id && x->ts_us >= from_us &&
+		    x->ts_us <= to_us && (!best || x->ts_us >= best->ts_us))
+			best = x;
+	}
+	if (best) {
+		n = best->len < cap ? best->len : cap;
+		memcpy(out, best->data, n);
+	}
+	pthread_mutex_unlock(&e->exp_lock);
+	return n;
+}
+
 static void sink_expect(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 			const struct ps_addr *cli, const struct ps_addr *srv,
 			uint16_t port, enum ps_alproto proto)
@@ -169,7 +213,7 @@ static void sink_expect(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 	x->family = c->flow->family;
 	x->alproto = (uint8_t)proto;
 	x->parent = c->flow->flow_id;
-	x->expires_us = c->ts_us + 120 * 1000000LL;
+	x->expires_us = c->ts_us + ENGINE_EXPECT_US;
 	atomic_store(&e->nexp, n + 1);
 	pthread_mutex_unlock(&e->exp_lock);
 }
@@ -180,6 +224,8 @@ void ps_worker_sink_init(struct worker *w)
 	w->sink.end = sink_end;
 	w->sink.anomaly = sink_anomaly;
 	w->sink.expect = sink_expect;
+	w->sink.note_set = sink_note_set;
+	w->sink.note_get = sink_note_get;
 	ps_buf_init(&w->line, PS_MEM_INGEST, ENGINE_LINE_MAX);
 	ps_buf_init(&w->eve, PS_MEM_INGEST, EVE_FLUSH_BYTES + ENGINE_LINE_MAX + 1);
 	ps_arena_init(&w->batch_mem, PS_MEM_INGEST, 256 << 10, SIZE_MAX);

@@ -263,6 +263,34 @@ static uint8_t command_kind(struct ps_slice verb, struct ps_slice arg)
 	return K_OTHER;
 }
 
+/* Commands whose data goes over the data channel (RFC 959 4.1.3, RFC 3659). */
+static bool is_transfer(struct ps_slice verb)
+{
+	static const char *const t[] = {"RETR", "STOR", "STOU", "APPE",
+					"LIST", "NLST", "MLSD"};
+	size_t i;
+
+	for (i = 0; i < PS_ARRAY_LEN(t); i++)
+		if (ps_slice_casecmp_cstr(verb, t[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Tell the data channel what it carries: "VERB\0argument". */
+static void transfer_note(struct ps_proto_ctx *c, const struct ftp_cmd *m,
+			  struct ps_slice arg)
+{
+	uint8_t note[PS_PROTO_NOTE_MAX];
+	size_t n = m->name_len;
+
+	memcpy(note, m->name, n);
+	note[n++] = '\0';
+	if (arg.len > sizeof(note) - n)
+		arg.len = sizeof(note) - n;
+	memcpy(note + n, arg.p, arg.len);
+	ps_proto_note_set(c, note, n + arg.len);
+}
+
 static void client_command(struct ftp_state *s, struct ps_proto_ctx *c,
 			   struct ps_slice line)
 {
@@ -296,6 +324,8 @@ static void client_command(struct ftp_state *s, struct ps_proto_ctx *c,
 	}
 	if (m->kind == K_PORT || m->kind == K_EPRT)
 		active_port(m, c, rest);
+	if (is_transfer(verb))
+		transfer_note(c, m, rest);
 	if (rest.len && ps_proto_strs_add(&s->bag, TAG_DATA(slot), rest.p,
 		    rest.len < FTP_DATA_MAX ? rest.len : FTP_DATA_MAX) != PS_OK)
 		ps_proto_anomaly(c, "ftp_fields_full");
@@ -491,14 +521,33 @@ struct ftp_data_state {
 	struct ps_filehash hash;   /* MD5, SHA-1, SHA-256 */
 	uint64_t size;
 	bool started, gaps, other_dir_counted;
+	uint16_t note_len;         /* the control channel's "VERB\0file" */
+	int64_t first_us;          /* when the data started */
+	uint8_t note[PS_PROTO_NOTE_MAX];
 	uint8_t dir;
 	uint8_t magic_len;
 	uint8_t magic[FTP_MAGIC_BYTES];
 };
 
+/*
+ * What the control channel said this channel transfers: its command sent
+ * after the channel was announced (PASV/PORT reply) and before the data
+ * started. Read when the data starts and again at the end, since another
+ * worker may follow the control channel and be behind.
+ */
+static void data_note(struct ftp_data_state *s, struct ps_proto_ctx *c)
+{
+	if (!s->note_len && c->parent_flow_id)
+		s->note_len = (uint16_t)ps_proto_note_get(c, c->parent_flow_id,
+				c->parent_ts_us, s->first_us, s->note,
+				sizeof(s->note));
+}
+
 static void data_start(struct ftp_data_state *s, struct ps_proto_ctx *c)
 {
 	s->started = true;
+	s->first_us = c->ts_us;
+	data_note(s, c);
 	if (!ps_filehash_start(&s->hash))
 		ps_proto_anomaly(c, "ftp_data_hash_failed");
 }
@@ -577,11 +626,19 @@ static void ftp_data_finish(void *state, struct ps_proto_ctx *c)
 	struct ftp_data_state *s = state;
 	const char *magic = data_magic(s);
 	struct ps_jw *w;
+	const uint8_t *nul;
+	size_t vlen = 0;
 
 	if (!s->started)
 		data_start(s, c);          /* an empty file still has hashes */
+	data_note(s, c);
+	nul = s->note_len ? memchr(s->note, '\0', s->note_len) : NULL;
+	if (nul)
+		vlen = (size_t)(nul - s->note);
 	w = ps_proto_event_begin(c, "fileinfo");
 	ps_jw_obj_open(w, "fileinfo");
+	if (nul && s->note_len > vlen + 1)
+		ps_jw_strn(w, "filename", nul + 1, s->note_len - vlen - 1);
 	if (magic)
 		ps_jw_str(w, "magic", magic);
 	ps_jw_bool(w, "gaps", s->gaps);
@@ -593,6 +650,10 @@ static void ftp_data_finish(void *state, struct ps_proto_ctx *c)
 	ps_jw_obj_close(w);
 	ps_jw_obj_open(w, "ftp_data");
 	ps_jw_uint(w, "parent_flow_id", c->parent_flow_id);
+	if (nul && s->note_len > vlen + 1)
+		ps_jw_strn(w, "filename", nul + 1, s->note_len - vlen - 1);
+	if (nul)
+		ps_jw_strn(w, "command", s->note, vlen);
 	if (s->size)
 		ps_jw_str(w, "direction", s->dir == PS_DIR_TOSERVER ?
 			  "to_server" : "to_client");

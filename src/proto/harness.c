@@ -62,6 +62,39 @@ static void h_expect(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 	(void)!ps_vec_push(&h->expects, &port);
 }
 
+void ps_proto_harness_note(struct ps_proto_harness *h, uint64_t flow_id,
+			   const void *p, size_t n)
+{
+	if (n > sizeof(h->note))
+		n = sizeof(h->note);
+	memcpy(h->note, p, n);
+	h->note_len = n;
+	h->note_flow = flow_id;
+	h->note_us = h->ctx.ts_us;
+}
+
+static void h_note_set(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
+		       const void *p, size_t n)
+{
+	ps_proto_harness_note((struct ps_proto_harness *)s, c->flow->flow_id,
+			      p, n);
+}
+
+static size_t h_note_get(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
+			 uint64_t flow_id, int64_t from_us, int64_t to_us,
+			 void *out, size_t cap)
+{
+	struct ps_proto_harness *h = (struct ps_proto_harness *)s;
+	size_t n = h->note_len < cap ? h->note_len : cap;
+
+	(void)c;
+	if (flow_id != h->note_flow || !h->note_len ||
+	    h->note_us < from_us || h->note_us > to_us)
+		return 0;
+	memcpy(out, h->note, n);
+	return n;
+}
+
 int ps_proto_harness_init(struct ps_proto_harness *h,
 			  const struct ps_proto_parser *p, uint8_t ip_proto,
 			  uint16_t port)
@@ -71,6 +104,8 @@ int ps_proto_harness_init(struct ps_proto_harness *h,
 	h->sink.end = h_end;
 	h->sink.anomaly = h_anomaly;
 	h->sink.expect = h_expect;
+	h->sink.note_set = h_note_set;
+	h->sink.note_get = h_note_get;
 	h->flow.flow_id = 1234567;
 	h->flow.family = PS_AF_INET;
 	(void)ps_addr_parse("10.0.0.1", &h->flow.cli);

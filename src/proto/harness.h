@@ -23,7 +23,15 @@ struct ps_proto_harness {
 	struct ps_vec events;      /* char *, one JSON object per event */
 	struct ps_vec anomalies;   /* const char *, static names */
 	struct ps_vec expects;     /* uint16_t ports the parser expected */
+	uint64_t note_flow;        /* the one note kept, and whose it is */
+	int64_t note_us;           /* the harness clock when it was set */
+	size_t note_len;
+	uint8_t note[PS_PROTO_NOTE_MAX];
 };
+
+/* Give flow_id a note, as its control channel would have set it. */
+void ps_proto_harness_note(struct ps_proto_harness *h, uint64_t flow_id,
+			   const void *p, size_t n);
 
 /* A flow 10.0.0.1:40000 -> 10.0.0.2:<port> over ip_proto (6 or 17). */
 int ps_proto_harness_init(struct ps_proto_harness *h,

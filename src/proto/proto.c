@@ -67,6 +67,22 @@ void ps_proto_upgrade(struct ps_proto_ctx *c, enum ps_alproto to)
 	c->upgrade_to = to;
 }
 
+void ps_proto_note_set(struct ps_proto_ctx *c, const void *p, size_t n)
+{
+	if (c->sink->note_set)
+		c->sink->note_set(c->sink, c, p,
+				  n < PS_PROTO_NOTE_MAX ? n : PS_PROTO_NOTE_MAX);
+}
+
+size_t ps_proto_note_get(struct ps_proto_ctx *c, uint64_t flow_id,
+			 int64_t from_us, int64_t to_us, void *out, size_t cap)
+{
+	if (!c->sink->note_get || !cap)
+		return 0;
+	return c->sink->note_get(c->sink, c, flow_id, from_us, to_us, out,
+				 cap);
+}
+
 void ps_proto_write_secret(struct ps_jw *w, const char *key, const void *p,
 			   size_t n)
 {

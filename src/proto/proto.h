@@ -78,7 +78,23 @@ struct ps_proto_sink {
 	void (*expect)(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 		       const struct ps_addr *cli, const struct ps_addr *srv,
 		       uint16_t port, enum ps_alproto proto);
+	/*
+	 * Short notes a related flow can read: the FTP control channel says
+	 * which command and file its data channel carries. note_set adds a
+	 * note of this flow stamped with c->ts_us; note_get copies the latest
+	 * note of flow_id stamped within [from_us, to_us] into out and
+	 * returns its length (0: none). Both may be NULL. With several
+	 * workers the two flows are followed by different threads, so a
+	 * reader bounds the time instead of taking the newest note.
+	 */
+	void (*note_set)(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
+			 const void *p, size_t n);
+	size_t (*note_get)(struct ps_proto_sink *s,
+			   const struct ps_proto_ctx *c, uint64_t flow_id,
+			   int64_t from_us, int64_t to_us, void *out, size_t cap);
 };
+
+#define PS_PROTO_NOTE_MAX 320   /* bytes a note keeps */
 
 /* What a parser call gets besides its state. */
 struct ps_proto_ctx {
@@ -88,8 +104,10 @@ struct ps_proto_ctx {
 	enum ps_dir dir;           /* direction of the event being written */
 	struct ps_proto_sink *sink;
 	void *engine;              /* the engine's per-flow data; not for parsers */
-	/* For expected flows (FTP data): what the control channel said. */
+	/* For expected flows (FTP data): what the control channel said,
+	 * and when it announced this flow. */
 	uint64_t parent_flow_id;
+	int64_t parent_ts_us;
 	/* Set by ps_proto_upgrade(); the engine acts once parse() returns. */
 	bool upgrade;
 	enum ps_alproto upgrade_to;
@@ -117,6 +135,12 @@ void ps_proto_write_secret(struct ps_jw *w, const char *key, const void *p,
  * (app_proto, app_proto_orig), as Suricata's flow records do.
  */
 void ps_proto_upgrade(struct ps_proto_ctx *c, enum ps_alproto to);
+
+/* Wrappers over sink->note_set / note_get (no-ops without them); a note is
+ * cut to PS_PROTO_NOTE_MAX bytes. */
+void ps_proto_note_set(struct ps_proto_ctx *c, const void *p, size_t n);
+size_t ps_proto_note_get(struct ps_proto_ctx *c, uint64_t flow_id,
+			 int64_t from_us, int64_t to_us, void *out, size_t cap);
 
 enum ps_probe {
 	PS_PROBE_NO = 0,     /* these bytes are not this protocol */

@@ -152,6 +152,10 @@ static void test_ftp_control(void **unused)
 	(void)unused;
 	run_control(&h, false);
 	check_control(&h);
+	/* the data channel learns its command and file from this note */
+	assert_int_equal(h.note_len, 13);
+	assert_memory_equal(h.note, "RETR\0file.bin", 13);
+	assert_int_equal(h.note_flow, h.flow.flow_id);
 	run_control(&b, true);
 	check_control(&b);
 	for (i = 0; i < ps_proto_harness_nevents(&h); i++)
@@ -200,6 +204,8 @@ static void test_ftp_tls_pending(void **unused)
 		   "\"command\":\"STOR\",\"command_data\":\"up.txt\","
 		   "\"reply_received\":\"no\"");
 	assert_int_equal(ps_proto_harness_anomalies(&h, "ftp_too_many_pending"), 1);
+	assert_int_equal(h.note_len, 5);          /* the last: bare NLST */
+	assert_memory_equal(h.note, "NLST\0", 5);
 	ps_proto_harness_release(&h);
 
 	assert_int_equal(ps_proto_harness_init(&h, h_parser, 6, h_port), PS_OK);
@@ -227,6 +233,7 @@ static void test_ftp_data(void **unused)
 	assert_int_equal(ps_proto_harness_init(&h, &ps_proto_ftp_data, 6, 50000),
 			 PS_OK);
 	h.ctx.parent_flow_id = 777;
+	ps_proto_harness_note(&h, 777, "RETR\0report.pdf", 15);
 	for (off = 0, i = 1; off < sizeof(file); off += i, i = i * 3 + 1)
 		assert_int_equal(ps_proto_harness_feed(&h, PS_DIR_TOCLIENT,
 			file + off, i < sizeof(file) - off ? i : sizeof(file) - off),
@@ -236,13 +243,15 @@ static void test_ftp_data(void **unused)
 	assert_int_equal(ps_proto_harness_nevents(&h), 1);
 	ev = ps_proto_harness_event(&h, 0);
 	assert_has(ev, "\"event_type\":\"fileinfo\"");
-	assert_has(ev, "\"fileinfo\":{\"magic\":\"PDF document\",\"gaps\":false,"
+	assert_has(ev, "\"fileinfo\":{\"filename\":\"report.pdf\","
+		   "\"magic\":\"PDF document\",\"gaps\":false,"
 		   "\"state\":\"CLOSED\","
 		   "\"md5\":\"b4cefb42eb9b01fd73863e4e09710691\","
 		   "\"sha1\":\"40522a21d6e89cb10e1536a825935c1daa2cd983\","
 		   "\"sha256\":\"af861026abd98fd21374df79b8b70c031aed9c2490757490"
 		   "1f126116f9465cd9\",\"stored\":false,\"size\":10255},"
 		   "\"ftp_data\":{\"parent_flow_id\":777,"
+		   "\"filename\":\"report.pdf\",\"command\":\"RETR\","
 		   "\"direction\":\"to_client\"}");
 	assert_int_equal(ps_proto_harness_anomalies(&h, "ftp_data_both_directions"), 1);
 	ps_proto_harness_release(&h);
@@ -267,6 +276,20 @@ static void test_ftp_data(void **unused)
 		   "\"gaps\":true,\"state\":\"TRUNCATED\",\"stored\":false,"
 		   "\"size\":8}");
 	assert_has(ev, "\"direction\":\"to_server\"");
+	ps_proto_harness_release(&h);
+
+	/* a note written after the data started is another transfer's */
+	assert_int_equal(ps_proto_harness_init(&h, &ps_proto_ftp_data, 6, 50000),
+			 PS_OK);
+	h.ctx.parent_flow_id = 777;
+	assert_int_equal(ps_proto_harness_feed(&h, PS_DIR_TOCLIENT, "abc", 3),
+			 PS_OK);
+	h.ctx.ts_us += 5000;
+	ps_proto_harness_note(&h, 777, "RETR\0next.bin", 13);
+	ps_proto_harness_finish(&h);
+	ev = ps_proto_harness_event(&h, 0);
+	assert_null(strstr(ev, "filename"));
+	assert_null(strstr(ev, "command"));
 	ps_proto_harness_release(&h);
 }
 
