@@ -40,6 +40,9 @@ void ps_filehash_update(struct ps_filehash *h, const void *p, size_t n);
 bool ps_filehash_finish(struct ps_filehash *h);
 /* Write "md5", "sha1" and "sha256" (after a successful finish). */
 void ps_filehash_write(const struct ps_filehash *h, struct ps_jw *w);
+/* Report the three digests to intelligence matching (proto.c). */
+struct ps_proto_ctx;
+void ps_filehash_observe(const struct ps_filehash *h, struct ps_proto_ctx *c);
 void ps_filehash_release(struct ps_filehash *h);
 
 #endif

@@ -700,6 +700,8 @@ static void rr_rdata(struct dns_msg *k, const struct dns_rr *rr)
 			break;
 		}
 		write_ip(k->w, "rdata", k->m + rr->rd, rr->rdlen);
+		ps_proto_observe(k->c, PS_OBS_DNS_ANSWER_ADDR, k->m + rr->rd,
+				 rr->rdlen);
 		break;
 	case DNS_T_NS:
 	case 3: case 4: case DNS_T_CNAME: case 7: case 8: case 9:
@@ -708,6 +710,10 @@ static void rr_rdata(struct dns_msg *k, const struct dns_rr *rr)
 		rd_name(&r, &n);
 		if (!r.bad)
 			write_name(k->w, "rdata", "rdata_truncated", &n);
+		if (!r.bad && (rr->type == DNS_T_CNAME ||
+			       rr->type == DNS_T_DNAME))
+			ps_proto_observe(k->c, PS_OBS_DNS_ANSWER_NAME, n.s,
+					 n.len);
 		break;
 	case DNS_T_MX:
 		rd_mx(k, &r);
@@ -948,6 +954,9 @@ static void write_queries(struct dns_msg *k, unsigned qd)
 		write_name(k->w, "rrname", "rrname_truncated", &n);
 		write_type(k->w, "rrtype", be16(k->m + off));
 		ps_jw_obj_close(k->w);
+		/* questions of queries only: a response repeats them */
+		if (!(be16(k->m + 2) & 0x8000))
+			ps_proto_observe(k->c, PS_OBS_DNS_QUERY, n.s, n.len);
 		off += 4;
 	}
 	ps_jw_arr_close(k->w);

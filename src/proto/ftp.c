@@ -643,8 +643,10 @@ static void ftp_data_finish(void *state, struct ps_proto_ctx *c)
 		ps_jw_str(w, "magic", magic);
 	ps_jw_bool(w, "gaps", s->gaps);
 	ps_jw_str(w, "state", s->gaps ? "TRUNCATED" : "CLOSED");
-	if (!s->gaps && ps_filehash_finish(&s->hash))
+	if (!s->gaps && ps_filehash_finish(&s->hash)) {
 		ps_filehash_write(&s->hash, w);
+		ps_filehash_observe(&s->hash, c);
+	}
 	ps_jw_bool(w, "stored", false);
 	ps_jw_uint(w, "size", s->size);
 	ps_jw_obj_close(w);

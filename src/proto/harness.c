@@ -95,6 +95,48 @@ static size_t h_note_get(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 	return n;
 }
 
+static void h_observe(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
+		      enum ps_obs k, const void *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct ps_proto_harness *h = (struct ps_proto_harness *)s;
+	const char *field = ps_obs_field(k);
+	bool bin = k == PS_OBS_DNS_ANSWER_ADDR || k == PS_OBS_TLS_JA3 ||
+		   k == PS_OBS_FILE_MD5 || k == PS_OBS_FILE_SHA1 ||
+		   k == PS_OBS_FILE_SHA256;
+	size_t fl = strlen(field), len = fl + 1 + (bin ? 2 * n : n), i;
+	const uint8_t *b = p;
+	char *t = ps_malloc(PS_MEM_TEST, len + 1);
+
+	(void)c;
+	if (!t)
+		return;
+	memcpy(t, field, fl);
+	t[fl] = '=';
+	for (i = 0; i < n; i++) {
+		if (bin) {
+			t[fl + 1 + 2 * i] = hex[b[i] >> 4];
+			t[fl + 2 + 2 * i] = hex[b[i] & 15];
+		} else {
+			t[fl + 1 + i] = (char)b[i];
+		}
+	}
+	t[len] = '\0';
+	if (ps_vec_push(&h->observed, &t))
+		ps_free(t);
+}
+
+size_t ps_proto_harness_observed(const struct ps_proto_harness *h,
+				 const char *what)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ps_vec_len(&h->observed); i++)
+		if (!strcmp(*(char **)ps_vec_get(&h->observed, i), what))
+			n++;
+	return n;
+}
+
 int ps_proto_harness_init(struct ps_proto_harness *h,
 			  const struct ps_proto_parser *p, uint8_t ip_proto,
 			  uint16_t port)
@@ -106,6 +148,7 @@ int ps_proto_harness_init(struct ps_proto_harness *h,
 	h->sink.expect = h_expect;
 	h->sink.note_set = h_note_set;
 	h->sink.note_get = h_note_get;
+	h->sink.observe = h_observe;
 	h->flow.flow_id = 1234567;
 	h->flow.family = PS_AF_INET;
 	(void)ps_addr_parse("10.0.0.1", &h->flow.cli);
@@ -121,6 +164,7 @@ int ps_proto_harness_init(struct ps_proto_harness *h,
 	h->parser = p;
 	ps_buf_init(&h->line, PS_MEM_TEST, HARNESS_LINE_MAX);
 	ps_vec_init(&h->events, PS_MEM_TEST, sizeof(char *), 1u << 20);
+	ps_vec_init(&h->observed, PS_MEM_TEST, sizeof(char *), 1u << 20);
 	ps_vec_init(&h->anomalies, PS_MEM_TEST, sizeof(const char *), 1u << 20);
 	ps_vec_init(&h->expects, PS_MEM_TEST, sizeof(uint16_t), 1u << 16);
 	h->state = ps_calloc(PS_MEM_TEST, 1, p->state_size ? p->state_size : 1);
@@ -169,6 +213,9 @@ void ps_proto_harness_release(struct ps_proto_harness *h)
 	for (i = 0; i < ps_vec_len(&h->events); i++)
 		ps_free(*(char **)ps_vec_get(&h->events, i));
 	ps_vec_release(&h->events);
+	for (i = 0; i < ps_vec_len(&h->observed); i++)
+		ps_free(*(char **)ps_vec_get(&h->observed, i));
+	ps_vec_release(&h->observed);
 	ps_vec_release(&h->anomalies);
 	ps_vec_release(&h->expects);
 	ps_buf_release(&h->line);

@@ -23,11 +23,17 @@ struct ps_proto_harness {
 	struct ps_vec events;      /* char *, one JSON object per event */
 	struct ps_vec anomalies;   /* const char *, static names */
 	struct ps_vec expects;     /* uint16_t ports the parser expected */
+	struct ps_vec observed;    /* char *: "dns.query=example.com", digests
+	                              and addresses in hex */
 	uint64_t note_flow;        /* the one note kept, and whose it is */
 	int64_t note_us;           /* the harness clock when it was set */
 	size_t note_len;
 	uint8_t note[PS_PROTO_NOTE_MAX];
 };
+
+/* How many observations equal `what` ("tls.sni=example.com"). */
+size_t ps_proto_harness_observed(const struct ps_proto_harness *h,
+				 const char *what);
 
 /* Give flow_id a note, as its control channel would have set it. */
 void ps_proto_harness_note(struct ps_proto_harness *h, uint64_t flow_id,

@@ -7,13 +7,17 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #define ZLIB_CONST
 #include <zlib.h>
 
 #include "core/core.h"
 #include "proto/digest.h"
 #include "proto/http.h"
+
+#define HTTP_OBS_URL_MAX 4096   /* longer URLs are not matched */
 
 enum zst {
 	ZS_OFF = 0,      /* identity or a coding we do not decode */
@@ -277,8 +281,10 @@ static void write_fileinfo(struct http_dir *d, struct ps_proto_ctx *c,
 		ps_jw_str(w, "magic", magic);
 	ps_jw_bool(w, "gaps", b->gaps);
 	ps_jw_str(w, "state", closed ? "CLOSED" : "TRUNCATED");
-	if (hashes)
+	if (hashes) {
 		ps_filehash_write(&b->hash, w);
+		ps_filehash_observe(&b->hash, c);
+	}
 	ps_jw_bool(w, "stored", false);
 	ps_jw_uint(w, "size", b->size);
 	if (d->tx)
@@ -378,6 +384,39 @@ static void write_headers(struct ps_jw *w, const struct http_tx *tx,
 	ps_jw_arr_close(w);
 }
 
+/*
+ * Report the request's host and URL to intelligence matching. The URL is
+ * rebuilt as "http://host[:port]/target" from an origin-form target, or is
+ * the absolute-form target itself (a request to a proxy).
+ */
+static void http_observe(struct ps_proto_ctx *c, const struct http_tx *tx)
+{
+	const char *uri = (const char *)http_str_ptr(tx, tx->uri);
+	const char *host = (const char *)http_str_ptr(tx, tx->host);
+	char url[HTTP_OBS_URL_MAX];
+	int n;
+
+	if (tx->host.len)
+		ps_proto_observe(c, PS_OBS_HTTP_HOST, host, tx->host.len);
+	if (!tx->has_req || !tx->uri.len)
+		return;
+	if (tx->uri.len > 7 && !strncasecmp(uri, "http://", 7)) {
+		ps_proto_observe(c, PS_OBS_HTTP_URL, uri, tx->uri.len);
+		return;
+	}
+	if (uri[0] != '/' || !tx->host.len)
+		return;
+	if (tx->port && tx->port != 80)
+		n = snprintf(url, sizeof(url), "http://%.*s:%u%.*s",
+			     (int)tx->host.len, host, (unsigned)tx->port,
+			     (int)tx->uri.len, uri);
+	else
+		n = snprintf(url, sizeof(url), "http://%.*s%.*s",
+			     (int)tx->host.len, host, (int)tx->uri.len, uri);
+	if (n > 0 && (size_t)n < sizeof(url))
+		ps_proto_observe(c, PS_OBS_HTTP_URL, url, (size_t)n);
+}
+
 void http_tx_emit(struct ps_proto_ctx *c, const struct http_tx *tx)
 {
 	struct ps_jw *w = ps_proto_event_begin(c, "http");
@@ -387,6 +426,7 @@ void http_tx_emit(struct ps_proto_ctx *c, const struct http_tx *tx)
 	ps_jw_uint(w, "tx_id", tx->id);
 	ps_jw_obj_open(w, "http");
 	http_tx_write_common(w, tx);
+	http_observe(c, tx);
 	if (tx->auth_scheme) {
 		ps_jw_obj_open(w, "http_auth");
 		ps_jw_str(w, "scheme", auth_names[tx->auth_scheme]);

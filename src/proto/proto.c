@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "proto/digest.h"
 #include "proto/proto.h"
 
 static const char *const names[PS_ALPROTO__COUNT] = {
@@ -65,6 +66,39 @@ void ps_proto_upgrade(struct ps_proto_ctx *c, enum ps_alproto to)
 {
 	c->upgrade = true;
 	c->upgrade_to = to;
+}
+
+const char *ps_obs_field(enum ps_obs k)
+{
+	static const char *const obs_fields[PS_OBS__COUNT] = {
+		[PS_OBS_DNS_QUERY] = "dns.query",
+		[PS_OBS_DNS_ANSWER_NAME] = "dns.answer",
+		[PS_OBS_DNS_ANSWER_ADDR] = "dns.answer",
+		[PS_OBS_HTTP_HOST] = "http.hostname",
+		[PS_OBS_HTTP_URL] = "http.url",
+		[PS_OBS_TLS_SNI] = "tls.sni",
+		[PS_OBS_TLS_JA3] = "tls.ja3",
+		[PS_OBS_TLS_JA4] = "tls.ja4",
+		[PS_OBS_FILE_MD5] = "fileinfo.md5",
+		[PS_OBS_FILE_SHA1] = "fileinfo.sha1",
+		[PS_OBS_FILE_SHA256] = "fileinfo.sha256",
+	};
+
+	return (unsigned)k < PS_OBS__COUNT ? obs_fields[k] : "?";
+}
+
+void ps_proto_observe(struct ps_proto_ctx *c, enum ps_obs k, const void *p,
+		      size_t n)
+{
+	if (n && c->sink->observe)
+		c->sink->observe(c->sink, c, k, p, n);
+}
+
+void ps_filehash_observe(const struct ps_filehash *h, struct ps_proto_ctx *c)
+{
+	ps_proto_observe(c, PS_OBS_FILE_MD5, h->dig[PS_MD_MD5], 16);
+	ps_proto_observe(c, PS_OBS_FILE_SHA1, h->dig[PS_MD_SHA1], 20);
+	ps_proto_observe(c, PS_OBS_FILE_SHA256, h->dig[PS_MD_SHA256], 32);
 }
 
 void ps_proto_note_set(struct ps_proto_ctx *c, const void *p, size_t n)

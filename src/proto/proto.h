@@ -56,6 +56,28 @@ struct ps_proto_flow {
 struct ps_proto_ctx;
 
 /*
+ * What a parser saw that threat intelligence can match. Text values are
+ * as seen on the wire (the matcher normalises); digests are binary.
+ */
+enum ps_obs {
+	PS_OBS_DNS_QUERY,        /* question name */
+	PS_OBS_DNS_ANSWER_NAME,  /* CNAME/DNAME target */
+	PS_OBS_DNS_ANSWER_ADDR,  /* A/AAAA rdata: 4 or 16 bytes */
+	PS_OBS_HTTP_HOST,        /* Host header (or absolute-form host), no port */
+	PS_OBS_HTTP_URL,         /* "http://host[:port]/target" */
+	PS_OBS_TLS_SNI,
+	PS_OBS_TLS_JA3,          /* MD5, 16 bytes */
+	PS_OBS_TLS_JA4,          /* text */
+	PS_OBS_FILE_MD5,         /* digests of a transferred file */
+	PS_OBS_FILE_SHA1,
+	PS_OBS_FILE_SHA256,
+	PS_OBS__COUNT
+};
+
+/* The EVE field an observation comes from ("dns.query", "tls.sni"...). */
+const char *ps_obs_field(enum ps_obs k);
+
+/*
  * Where events go. The engine implements it (EVE file, store batch,
  * counters); tests use the harness in proto/harness.h. begin() returns a
  * writer positioned inside the top-level object after the common header
@@ -92,6 +114,9 @@ struct ps_proto_sink {
 	size_t (*note_get)(struct ps_proto_sink *s,
 			   const struct ps_proto_ctx *c, uint64_t flow_id,
 			   int64_t from_us, int64_t to_us, void *out, size_t cap);
+	/* A value intelligence can match (may be NULL). */
+	void (*observe)(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
+			enum ps_obs k, const void *p, size_t n);
 };
 
 #define PS_PROTO_NOTE_MAX 320   /* bytes a note keeps */
@@ -135,6 +160,10 @@ void ps_proto_write_secret(struct ps_jw *w, const char *key, const void *p,
  * (app_proto, app_proto_orig), as Suricata's flow records do.
  */
 void ps_proto_upgrade(struct ps_proto_ctx *c, enum ps_alproto to);
+
+/* Report a value to sink->observe (nothing when there is none or n is 0). */
+void ps_proto_observe(struct ps_proto_ctx *c, enum ps_obs k, const void *p,
+		      size_t n);
 
 /* Wrappers over sink->note_set / note_get (no-ops without them); a note is
  * cut to PS_PROTO_NOTE_MAX bytes. */

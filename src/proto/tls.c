@@ -230,20 +230,26 @@ static void write_event(struct tls_state *s, struct ps_proto_ctx *c)
 	}
 	if (t)
 		write_cert(w, t);
-	if (s->sni)
+	if (s->sni) {
 		ps_jw_strn(w, "sni", s->sni, s->sni_len);
+		ps_proto_observe(c, PS_OBS_TLS_SNI, s->sni, s->sni_len);
+	}
 	ps_jw_str(w, "version", version_str(s->sslv2_server ? 0x0002 :
 					    s->version, vbuf));
 	if (t && t->not_before[0])
 		ps_jw_str(w, "notbefore", t->not_before);
 	if (t && t->not_after[0])
 		ps_jw_str(w, "notafter", t->not_after);
-	if (s->ja3_ok)
+	if (s->ja3_ok) {
 		write_ja3(w, "ja3", s->ja3, s->ja3_str);
+		ps_proto_observe(c, PS_OBS_TLS_JA3, s->ja3, sizeof(s->ja3));
+	}
 	if (s->ja3s_ok)
 		write_ja3(w, "ja3s", s->ja3s, s->ja3s_str);
-	if (s->ja4_ok)
+	if (s->ja4_ok) {
 		ps_jw_str(w, "ja4", s->ja4);
+		ps_proto_observe(c, PS_OBS_TLS_JA4, s->ja4, strlen(s->ja4));
+	}
 	write_alpns(w, "client_alpns", s->calpn, s->calpn_len);
 	write_alpns(w, "server_alpns", s->salpn, s->salpn_len);
 	if (s->chain_len)

@@ -81,6 +81,8 @@ static void test_query(void **unused)
 	assert_int_equal(ps_proto_harness_feed(&h, PS_DIR_TOSERVER, query_a,
 					       sizeof(query_a)), PS_OK);
 	assert_non_null(strstr(dns_obj(&h, 1), "\"tx_id\":1,"));
+	/* each question is given to intelligence matching */
+	assert_int_equal(ps_proto_harness_observed(&h, "dns.query=example.com"), 2);
 	ps_proto_harness_release(&h);
 }
 
@@ -151,6 +153,11 @@ static void test_response_types(void **unused)
 	assert_int_equal(ps_proto_harness_feed(&h, PS_DIR_TOCLIENT,
 		response_many, sizeof(response_many)), PS_OK);
 	assert_int_equal(ps_proto_harness_nevents(&h), 1);
+	/* answers go to intelligence matching; a response's question not */
+	assert_int_equal(ps_proto_harness_observed(&h, "dns.answer=5db8d822"), 1);
+	assert_int_equal(ps_proto_harness_observed(&h,
+		"dns.answer=26062800022000010248189325c81946"), 1);
+	assert_int_equal(ps_proto_harness_observed(&h, "dns.query=example.com"), 0);
 	expect_dns(&h, 0, "{\"version\":3,\"type\":\"response\",\"tx_id\":0,"
 		"\"id\":48879,\"flags\":\"8180\",\"qr\":true,\"rd\":true,"
 		"\"ra\":true,\"opcode\":0,\"rcode\":\"NOERROR\","

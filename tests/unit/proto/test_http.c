@@ -107,6 +107,15 @@ static void test_get_with_body(void **unused)
 	    "\"response_headers\":[{\"name\":\"Content-Type\"", NULL);
 	ps_proto_harness_finish(&h);
 	assert_int_equal(ps_proto_harness_nevents(&h), 2);
+	/* what intelligence matching is given */
+	assert_int_equal(ps_proto_harness_observed(&h,
+		"http.hostname=www.Example.com"), 1);
+	assert_int_equal(ps_proto_harness_observed(&h,
+		"http.url=http://www.Example.com:8080/dl/index.html?x=1"), 1);
+	assert_int_equal(ps_proto_harness_observed(&h,
+		"fileinfo.md5=" HELLO_MD5), 1);
+	assert_int_equal(ps_proto_harness_observed(&h,
+		"fileinfo.sha256=" HELLO_SHA256), 1);
 	ps_proto_harness_release(&h);
 }
 

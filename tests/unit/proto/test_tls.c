@@ -335,6 +335,12 @@ static void test_tls12_full(void **unused)
 	ps_proto_harness_finish(&H);
 	assert_int_equal(ps_proto_harness_nevents(&H), 1);
 	assert_int_equal(ps_vec_len(&H.anomalies), 0);
+	/* what intelligence matching is given, once */
+	assert_int_equal(ps_proto_harness_observed(&H, "tls.sni=example.com"), 1);
+	assert_int_equal(ps_proto_harness_observed(&H,
+		"tls.ja3=c000e2caf3a25423f9de6c8a4b12a975"), 1);
+	assert_int_equal(ps_proto_harness_observed(&H,
+		"tls.ja4=t13d1516h2_8daaf6152771_e5627efa2ab1"), 1);
 	ps_proto_harness_release(&H);
 }
 
