@@ -18,6 +18,7 @@
 
 #define ENGINE_PROBE_MAX 2048   /* bytes per direction kept while detecting */
 #define ENGINE_UDP_PROBES 4     /* datagrams tried before giving up */
+#define ENGINE_FLOW_ANOMALIES 4 /* distinct anomaly events per flow */
 #define ENGINE_LATE_CHUNKS 16   /* chunks of an unknown TCP flow watched for TLS */
 #define ENGINE_NAMES 256        /* distinct anomaly / event-type names */
 #define ENGINE_LINE_MAX (4u << 20)
@@ -49,6 +50,8 @@ struct flow_app {
 	uint8_t alproto_orig;          /* before an upgrade (STARTTLS...) */
 	bool redetect;                 /* upgraded: detect by content */
 	uint8_t late_chunks;           /* failed flow chunks checked for TLS */
+	uint8_t nanom;                 /* anomaly events written for it */
+	const char *anom[ENGINE_FLOW_ANOMALIES]; /* their names */
 	uint16_t probe_len[2];
 	uint8_t *probe[2];             /* ENGINE_PROBE_MAX bytes while detecting */
 };

@@ -134,14 +134,45 @@ static void sink_end(struct ps_proto_sink *s, const struct ps_proto_ctx *c)
 		batch_add(w, c, w->cur_type, (const char *)w->line.p, len);
 }
 
+/*
+ * An "anomaly" event the first time a flow shows a kind of protocol
+ * anomaly, for its first ENGINE_FLOW_ANOMALIES kinds; every occurrence is
+ * counted in the stats. Suricata's shape: type applayer, layer
+ * proto_parser, the event's name.
+ */
+static void anomaly_event(const struct ps_proto_ctx *c, const char *what)
+{
+	struct flow_app *a = (struct flow_app *)(void *)((char *)c->flow -
+					 offsetof(struct flow_app, meta));
+	struct ps_proto_ctx ec = *c;
+	struct ps_jw *jw;
+	unsigned i;
+
+	for (i = 0; i < a->nanom; i++)
+		if (a->anom[i] == what || !strcmp(a->anom[i], what))
+			return;
+	if (a->nanom == ENGINE_FLOW_ANOMALIES)
+		return;
+	a->anom[a->nanom++] = what;
+	jw = ps_proto_event_begin(&ec, "anomaly");
+	ps_jw_obj_open(jw, "anomaly");
+	ps_jw_str(jw, "app_proto", ps_alproto_name(c->alproto));
+	ps_jw_str(jw, "type", "applayer");
+	ps_jw_str(jw, "event", what);
+	ps_jw_str(jw, "layer", "proto_parser");
+	ps_jw_obj_close(jw);
+	ps_proto_event_end(&ec);
+}
+
 static void sink_anomaly(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 			 const char *what)
 {
 	struct worker *w = (struct worker *)(void *)((char *)s -
 					     offsetof(struct worker, sink));
 
-	(void)c;
 	ps_name_table_add(&w->anomalies, what, 1);
+	if (c->engine)   /* a parser's call: c->flow is inside a flow_app */
+		anomaly_event(c, what);
 }
 
 static void sink_note_set(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
