@@ -277,6 +277,9 @@ void ps_engine_write_flow(struct worker *w, struct ps_flow *f,
 	c.flow = &meta;
 	c.ts_us = f->last_us;
 	c.alproto = a ? (enum ps_alproto)a->alproto : PS_ALPROTO_UNKNOWN;
+	/* upgraded, and nothing recognised what followed */
+	if (a && a->alproto_orig && c.alproto == PS_ALPROTO_UNKNOWN)
+		c.alproto = PS_ALPROTO_FAILED;
 	c.sink = &w->sink;
 	jw = ps_proto_event_begin(&c, "flow");
 	if (ps_jw_error(jw) == PS_EUNSUP)

@@ -152,9 +152,11 @@ void ps_proto_write_secret(struct ps_jw *w, const char *key, const void *p,
 			   size_t n);
 
 /*
- * The rest of the flow, from the next byte of either direction, is another
+ * The rest of the flow, from the next chunk of either direction, is another
  * protocol: STARTTLS/STLS/AUTH TLS accepted, CONNECT answered 2xx, 101
- * Switching Protocols. `to` is that protocol, or PS_ALPROTO_UNKNOWN to
+ * Switching Protocols. Bytes after the switch point inside the chunk being
+ * parsed stay with this parser (a client that sends its ClientHello in the
+ * same segment as CONNECT loses that hello). `to` is that protocol, or PS_ALPROTO_UNKNOWN to
  * detect it from content. The engine calls this parser's finish() and
  * hands later bytes to the new one; the flow keeps both names
  * (app_proto, app_proto_orig), as Suricata's flow records do.

@@ -201,6 +201,20 @@ static void flush_tx(struct smtp_state *s, struct ps_proto_ctx *c)
 	reset_tx(s);
 }
 
+/* The cleartext part ends: say who greeted and that TLS follows, since
+ * the mail itself (and its transaction event) will be encrypted. */
+static void starttls_event(struct smtp_state *s, struct ps_proto_ctx *c)
+{
+	struct ps_jw *w = ps_proto_event_begin(c, "smtp");
+
+	ps_jw_obj_open(w, "smtp");
+	if (s->helo_len)
+		ps_jw_strn(w, "helo", s->helo, s->helo_len);
+	ps_jw_bool(w, "starttls", true);
+	ps_jw_obj_close(w);
+	ps_proto_event_end(c);
+}
+
 /* Emit the AUTH exchange; success is -1 when no final reply was seen. */
 static void flush_auth(struct smtp_state *s, struct ps_proto_ctx *c,
 		       int success)
@@ -548,6 +562,7 @@ static void server_reply(struct smtp_state *s, struct ps_proto_ctx *c,
 		flush_tx(s, c);
 	} else if (k == P_STARTTLS && code == 220) {
 		s->stopped = true;                  /* RFC 3207 section 4 */
+		starttls_event(s, c);
 		ps_proto_upgrade(c, PS_ALPROTO_TLS);
 	}
 }
