@@ -14,12 +14,14 @@
 #include "cli/cli.h"
 #include "cli/cli_int.h"
 #include "core/core.h"
+#include "engine/engine_conf.h"
 #include "policy/policy.h"
 #include "store/store.h"
 
 static const struct ps_conf_section *const conf_sections[] = {
 	&ps_core_conf_section,
 	&ps_store_conf_section,
+	&ps_engine_conf_section,
 };
 
 const struct ps_conf_section *const *ps_cli_conf_sections(size_t *n)

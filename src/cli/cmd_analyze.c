@@ -13,6 +13,7 @@
 #include "cli/cli_int.h"
 #include "core/core.h"
 #include "engine/engine.h"
+#include "engine/engine_conf.h"
 #include "store/store.h"
 
 struct run_opts {
@@ -20,7 +21,7 @@ struct run_opts {
 	const char *sensor;
 	const char *iface;
 	const char *bpf;
-	unsigned workers;
+	unsigned workers;	/* 0: traffic.workers of the configuration */
 	bool no_store;
 	bool no_flows;
 	bool force;
@@ -51,7 +52,6 @@ static int parse_opts(struct ps_cli *cli, const struct ps_cli_cmd *cmd,
 	int i;
 
 	memset(o, 0, sizeof(*o));
-	o->workers = 1;
 	o->sensor = "panshi";
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -224,8 +224,37 @@ static void on_signal(int sig)
 		ps_engine_stop(e);
 }
 
+/*
+ * The engine's settings: the "traffic" section of the configuration, then
+ * the command-line options over it. o->workers becomes the number used.
+ */
+static int engine_config(struct ps_cli *cli, struct run_opts *o,
+			 struct ps_engine_config *c)
+{
+	const char *path;
+	struct ps_diag d = {{0}};
+
+	if (ps_cli_conf_load(cli) != PS_OK)
+		return PS_EINVAL; /* the loader printed file:line */
+	if (ps_engine_config_from_conf(c, cli->conf, &d) != PS_OK) {
+		path = ps_cli_config_path(cli);
+		if (path)
+			ps_cli_error(cli, "%s: %s", path, d.msg);
+		else
+			ps_cli_error(cli, "%s", d.msg);
+		return PS_EINVAL;
+	}
+	if (o->workers)
+		c->workers = o->workers;
+	o->workers = c->workers;
+	c->sensor = o->sensor;
+	if (o->no_flows)
+		c->flow_events = false;
+	return PS_OK;
+}
+
 /* Open outputs and the engine. */
-static int engine_open(struct ps_cli *cli, const struct run_opts *o,
+static int engine_open(struct ps_cli *cli, struct run_opts *o,
 		       struct ps_engine **e, FILE **eve)
 {
 	struct ps_engine_config c;
@@ -234,10 +263,8 @@ static int engine_open(struct ps_cli *cli, const struct run_opts *o,
 
 	*e = NULL;
 	*eve = NULL;
-	ps_engine_config_default(&c);
-	c.workers = o->workers;
-	c.sensor = o->sensor;
-	c.flow_events = !o->no_flows;
+	if (engine_config(cli, o, &c))
+		return PS_EINVAL;
 	if (!o->no_store) {
 		if (ps_cli_store_open(cli, false) != PS_OK)
 			return PS_EIO;
