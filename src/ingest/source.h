@@ -49,6 +49,11 @@ int ps_source_open_live(struct ps_source **out, const char *iface,
  * message in d names the file and the packet number).
  */
 int ps_source_next(struct ps_source *s, struct ps_packet *p, struct ps_diag *d);
+/*
+ * True when the bytes handed out by ps_source_next stay valid until
+ * ps_source_close (a mapped file), so the caller may look ahead.
+ */
+bool ps_source_stable(const struct ps_source *s);
 /* Make a blocked ps_source_next return PS_EOF soon (signal-safe). */
 void ps_source_break(struct ps_source *s);
 void ps_source_stats(struct ps_source *s, struct ps_source_stats *st);
