@@ -171,32 +171,76 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int ps_engine_run_source(struct ps_engine *e, struct ps_source *s,
+/*
+ * One worker and a mapped file: decode a few packets ahead of the flow
+ * work so that each packet's flow bucket and then its flow are loaded while
+ * the packets before it are handled (the flow table is far larger than the
+ * caches). Packets are handled in capture order as without the pipeline;
+ * a reassembled datagram points into the decoder, so it drains the pipe
+ * before the next decode.
+ */
+#define PIPE 16               /* packets in flight, a power of two */
+#define PIPE_FLOW (PIPE / 2)  /* flow prefetch this many packets ahead */
+
+static int run_pipelined(struct ps_engine *e, struct ps_source *s,
 			 struct ps_diag *d)
+{
+	struct ps_packet q[PIPE];
+	struct worker *w = &e->w[0];
+	struct ps_flow_table *ft = &w->flows;
+	unsigned in = 0, out = 0;
+	int rc = PS_OK, r;
+
+	while (!e->stop) {
+		struct ps_packet *p = &q[in % PIPE];
+
+		r = ps_source_next(s, p, d);
+		if (r == PS_EOF)
+			break;
+		if (r) {
+			rc = r;
+			break;
+		}
+		e->packets++;
+		e->bytes += p->wirelen;
+		r = ps_decode(&e->dec, p);
+		ps_decoder_tick(&e->dec, p->ts_us);
+		if (r == PS_EAGAIN)
+			continue;
+		if (r != PS_OK)
+			e->invalid++;
+		if (!(p->flags & PS_PKT_HAS_L3))
+			continue;
+		e->decoded++;
+		ps_flow_table_prefetch(ft, p);
+		in++;
+		if (in - out > PIPE_FLOW)
+			ps_flow_table_prefetch_flow(ft, &q[(in - PIPE_FLOW - 1) % PIPE]);
+		if (p->flags & PS_PKT_REASSEMBLED) {
+			while (out != in)
+				ps_engine_packet(w, &q[out++ % PIPE]);
+		} else if (in - out == PIPE) {
+			ps_engine_packet(w, &q[out++ % PIPE]);
+		}
+	}
+	while (out != in)
+		ps_engine_packet(w, &q[out++ % PIPE]);
+	return rc;
+}
+
+/*
+ * Read, decode and hand on packet by packet: inline to the one worker, or
+ * into the workers' rings by flow hash.
+ */
+static int run_loop(struct ps_engine *e, struct ps_source *s, bool threaded,
+		    struct ps_diag *d)
 {
 	struct ps_packet p;
 	unsigned i, pending = 0;
-	uint64_t t0 = now_ns();
-	bool live = false, threaded = e->nworkers > 1;
-	int rc = PS_OK, r;
-	struct ps_source_stats st;
+	bool live = false;
+	int r;
 
-	e->stop = 0;
-	e->running = s;
-	if (threaded) {
-		for (i = 0; i < e->nworkers; i++) {
-			struct worker *w = &e->w[i];
-
-			w->ring.closed = false;
-			if (pthread_create(&w->th, NULL, worker_main, w)) {
-				ps_diag_set(d, "cannot start worker thread %u", i);
-				rc = PS_EIO;
-				break;
-			}
-			w->started = true;
-		}
-	}
-	while (rc == PS_OK && !e->stop) {
+	while (!e->stop) {
 		r = ps_source_next(s, &p, d);
 		if (r == PS_EAGAIN) {
 			live = true;
@@ -209,10 +253,8 @@ int ps_engine_run_source(struct ps_engine *e, struct ps_source *s,
 		}
 		if (r == PS_EOF)
 			break;
-		if (r) {
-			rc = r;
-			break;
-		}
+		if (r)
+			return r;
 		e->packets++;
 		e->bytes += p.wirelen;
 		r = ps_decode(&e->dec, &p);
@@ -234,6 +276,39 @@ int ps_engine_run_source(struct ps_engine *e, struct ps_source *s,
 				ps_ring_publish(&e->w[j].ring);
 			pending = 0;
 		}
+	}
+	return PS_OK;
+}
+
+int ps_engine_run_source(struct ps_engine *e, struct ps_source *s,
+			 struct ps_diag *d)
+{
+	unsigned i;
+	uint64_t t0 = now_ns();
+	bool threaded = e->nworkers > 1;
+	int rc = PS_OK;
+	struct ps_source_stats st;
+
+	e->stop = 0;
+	e->running = s;
+	if (threaded) {
+		for (i = 0; i < e->nworkers; i++) {
+			struct worker *w = &e->w[i];
+
+			w->ring.closed = false;
+			if (pthread_create(&w->th, NULL, worker_main, w)) {
+				ps_diag_set(d, "cannot start worker thread %u", i);
+				rc = PS_EIO;
+				break;
+			}
+			w->started = true;
+		}
+	}
+	if (rc == PS_OK) {
+		if (!threaded && ps_source_stable(s))
+			rc = run_pipelined(e, s, d);
+		else
+			rc = run_loop(e, s, threaded, d);
 	}
 	if (threaded) {
 		for (i = 0; i < e->nworkers; i++)

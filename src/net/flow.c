@@ -6,6 +6,7 @@
  * memcap enforced by evicting the flow closest to its timeout. TCP state
  * is tracked here; the byte streams are reassembled in stream.c.
  */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -32,6 +33,9 @@ struct ps_flow_slab {
 };
 
 #define SLAB_OVERHEAD (sizeof(struct ps_flow_slab) + SLOT_ALIGN)
+
+/* Tags of tables, so that a hash kept in a packet is used by its table only. */
+static _Atomic uint32_t last_tag;
 
 /* Seeds of flow_id: fixed, so the same capture gives the same ids. */
 static const uint64_t id_seed[4] = {
@@ -478,6 +482,37 @@ static void flow_update(struct ps_flow_table *t, struct ps_flow *f, const struct
 	}
 }
 
+void ps_flow_table_prefetch(const struct ps_flow_table *t, struct ps_packet *p)
+{
+	struct ps_flow_key k;
+	int sw;
+
+	if (!(p->flags & PS_PKT_HAS_L3) || t->buckets == NULL)
+		return;
+	key_make(p, &k, &sw);
+	p->flow_hash = (uint32_t)key_hash(&k, t->seed);
+	p->flow_tag = t->tag;
+	__builtin_prefetch(&t->buckets[p->flow_hash & t->mask]);
+}
+
+void ps_flow_table_prefetch_flow(const struct ps_flow_table *t, const struct ps_packet *p)
+{
+	const struct ps_flow *f;
+
+	if (p->flow_tag != t->tag || t->buckets == NULL)
+		return;
+	f = t->buckets[p->flow_hash & t->mask];
+	if (f != NULL) {
+		/* lookup line, update line and, for TCP, the session's lines */
+		__builtin_prefetch(f);
+		__builtin_prefetch((const char *)f + 64);
+		if (p->ip_proto == PS_IPPROTO_TCP) {
+			__builtin_prefetch(&((const struct flow_slot *)f)->tcp);
+			__builtin_prefetch((const char *)&((const struct flow_slot *)f)->tcp + 64);
+		}
+	}
+}
+
 struct ps_flow *ps_flow_table_get(struct ps_flow_table *t, const struct ps_packet *p, int *dir)
 {
 	struct ps_flow_key k;
@@ -490,7 +525,10 @@ struct ps_flow *ps_flow_table_get(struct ps_flow_table *t, const struct ps_packe
 	if (p->ts_us > t->now_us)
 		t->now_us = p->ts_us;
 	key_make(p, &k, &sw);
-	h = (uint32_t)key_hash(&k, t->seed);
+	if (p->flow_tag == t->tag)
+		h = p->flow_hash;
+	else
+		h = (uint32_t)key_hash(&k, t->seed);
 	for (f = t->buckets[h & t->mask]; f != NULL; f = f->hnext)
 		if (f->hash == h && key_eq(&f->key, &k))
 			break;
@@ -513,6 +551,25 @@ struct ps_flow *ps_flow_table_get(struct ps_flow_table *t, const struct ps_packe
 
 /* ---- time ------------------------------------------------------------ */
 
+/*
+ * Flows are ended in list order and each is cold: load the one after next
+ * (its slot was loaded a step earlier, so following its link does not
+ * wait) and the engine data of the next one.
+ */
+static inline void prefetch_next(const struct ps_flow *f)
+{
+	const struct ps_flow *n1 = f->lnext, *n2;
+
+	if (n1 == NULL)
+		return;
+	if (n1->app != NULL)
+		__builtin_prefetch(n1->app);
+	n2 = n1->lnext;
+	if (n2 != NULL)
+		for (size_t off = 0; off < SLOT_SIZE; off += 64)
+			__builtin_prefetch((const char *)n2 + off);
+}
+
 static void expire(struct ps_flow_table *t, int64_t now)
 {
 	for (unsigned i = 0; i < PS_FLOW_LISTS; i++) {
@@ -521,6 +578,7 @@ static void expire(struct ps_flow_table *t, int64_t now)
 
 		/* q_us order: a later flow is at most 1 s fresher than the head */
 		while ((f = t->lists[i].head) != NULL && now - f->last_us > to) {
+			prefetch_next(f);
 			flow_end(t, f, PS_FLOW_END_TIMEOUT);
 			t->st.timed_out++;
 		}
@@ -549,8 +607,10 @@ void ps_flow_table_flush(struct ps_flow_table *t)
 
 	if (t->buckets == NULL)
 		return;
-	while ((f = oldest_head(t, false)) != NULL)
+	while ((f = oldest_head(t, false)) != NULL) {
+		prefetch_next(f);
 		flow_end(t, f, PS_FLOW_END_SHUTDOWN);
+	}
 }
 
 /* ---- life cycle ------------------------------------------------------ */
@@ -573,6 +633,9 @@ int ps_flow_table_init(struct ps_flow_table *t, const struct ps_flow_config *c,
 		return PS_ENOMEM;
 	(void)ps_flow_table_charge(t, bucket_bytes);
 	t->mask = c->hash_size - 1;
+	t->tag = atomic_fetch_add(&last_tag, 1) + 1;
+	if (t->tag == 0)
+		t->tag = atomic_fetch_add(&last_tag, 1) + 1;
 	if (ps_random_bytes(t->seed, sizeof(t->seed)) != PS_OK)
 		memcpy(t->seed, id_seed, sizeof(t->seed));
 	for (unsigned cl = 0; cl < PS_FLOW_PROTO__COUNT; cl++) {

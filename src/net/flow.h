@@ -73,30 +73,37 @@ struct ps_flow_key {
  * to a port >= 1024, comes from the server.
  */
 struct ps_flow {
-	/* Table links, private to flow.c. */
-	struct ps_flow *hnext, **hpprev; /* hash chain */
-	struct ps_flow *lnext, *lprev;   /* timeout list, oldest first */
-	int64_t q_us;                    /* table time when queued at the list tail */
+	/*
+	 * Table links, private to flow.c. The members are grouped by cache
+	 * line (a flow starts on one): the lookup reads only the first line,
+	 * the per-packet update mostly the second.
+	 */
+	struct ps_flow *hnext;           /* hash chain */
 	uint32_t hash;                   /* keyed hash of key */
 	uint8_t list;                    /* index of the timeout list */
 	uint8_t cli_hi;                  /* the client is key.hi */
 	uint8_t seen;                    /* bit (1 << dir) per direction seen */
 	uint8_t pclass;                  /* enum ps_flow_proto */
-
 	struct ps_flow_key key;
-	struct ps_addr cli, srv;
-	uint16_t cport, sport;
-	uint8_t family, ip_proto;        /* enum ps_af, IP protocol number */
-	uint16_t vlan;                   /* outermost VLAN id or 0 */
-	uint32_t tunnel_id;
-	uint8_t tcp_flags[2];            /* OR of the TCP flags seen per direction */
-	uint8_t state;                   /* enum ps_flow_state */
-	uint8_t tcp_state;               /* enum ps_tcp_state */
-	uint64_t flow_id;                /* 51 bits, nonzero; from key and start time */
-	int64_t start_us, last_us;       /* first and latest packet time */
+
+	int64_t last_us;                 /* latest packet time */
+	int64_t q_us;                    /* table time when queued at the list tail */
 	uint64_t pkts[2], bytes[2];      /* per direction; bytes are wire lengths */
 	struct ps_tcp_session *tcp;      /* TCP flows only; owned by the table */
 	void *app;                       /* engine data, never touched by the table */
+
+	struct ps_flow **hpprev;         /* hash chain (private) */
+	struct ps_flow *lnext, *lprev;   /* timeout list, oldest first (private) */
+	uint8_t tcp_flags[2];            /* OR of the TCP flags seen per direction */
+	uint8_t state;                   /* enum ps_flow_state */
+	uint8_t tcp_state;               /* enum ps_tcp_state */
+	uint8_t family, ip_proto;        /* enum ps_af, IP protocol number */
+	uint16_t vlan;                   /* outermost VLAN id or 0 */
+	uint16_t cport, sport;
+	uint32_t tunnel_id;
+	uint64_t flow_id;                /* 51 bits, nonzero; from key and start time */
+	int64_t start_us;                /* first packet time */
+	struct ps_addr cli, srv;
 };
 
 /*
@@ -149,6 +156,7 @@ struct ps_flow_table {
 	struct ps_stream_seg *seg_free;       /* cached chunks */
 	uint64_t segs_used, segs_cached;
 	uint64_t seed[4];
+	uint32_t tag;                         /* nonzero: marks hashes in packets */
 	int64_t now_us, next_tick_us;
 	struct ps_flow_config cfg;
 	ps_flow_end_fn on_end;
@@ -184,6 +192,15 @@ int ps_flow_table_init(struct ps_flow_table *t, const struct ps_flow_config *c,
  * in memcap_drops) when nothing can be evicted. Borrows p.
  */
 struct ps_flow *ps_flow_table_get(struct ps_flow_table *t, const struct ps_packet *p, int *dir);
+
+/*
+ * Hints for a caller that sees packets a few steps before it hands them to
+ * ps_flow_table_get: _prefetch computes p's key hash (kept in p for the
+ * get) and starts loading its hash bucket; _prefetch_flow, called later,
+ * starts loading the flow the bucket leads to. Neither changes the table.
+ */
+void ps_flow_table_prefetch(const struct ps_flow_table *t, struct ps_packet *p);
+void ps_flow_table_prefetch_flow(const struct ps_flow_table *t, const struct ps_packet *p);
 
 /*
  * Advance table time to now_us (packet time) and, once per second of it,

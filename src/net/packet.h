@@ -85,6 +85,10 @@ struct ps_packet {
 	uint32_t payload_len;
 
 	uint32_t hash;           /* symmetric flow hash (ps_packet_hash) */
+
+	/* Set by ps_flow_table_prefetch: the table's key hash of this packet. */
+	uint32_t flow_hash;
+	uint32_t flow_tag;       /* the table's tag; 0 = not computed */
 };
 
 #endif
