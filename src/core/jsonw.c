@@ -16,15 +16,49 @@ void ps_jw_init(struct ps_jw *w, struct ps_buf *b)
 	w->b = b;
 }
 
-static void put(struct ps_jw *w, const void *p, size_t n)
+/*
+ * Append to b: the common case (room already allocated) inline, the rest
+ * through ps_buf_add with its limits and errors.
+ */
+static inline int buf_put(struct ps_buf *b, const void *p, size_t n)
+{
+	if (n < b->cap - b->len && n <= b->max - b->len) {
+		memcpy(b->p + b->len, p, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return PS_OK;
+	}
+	return ps_buf_add(b, p, n);
+}
+
+static inline void put(struct ps_jw *w, const void *p, size_t n)
 {
 	int rc;
 
 	if (w->err)
 		return;
-	rc = ps_buf_add(w->b, p, n);
+	rc = buf_put(w->b, p, n);
 	if (rc)
 		w->err = rc;
+}
+
+/* Bytes copied as they are: printable ASCII except the quote and backslash. */
+static inline bool plain(uint8_t c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* Whether all 8 bytes of x are plain (exact: has-less / has-zero tricks). */
+static inline bool plain8(uint64_t x)
+{
+	uint64_t q = x ^ (ONES * '"'), bs = x ^ (ONES * '\\');
+	uint64_t bad = x | ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) |
+		       ((bs - ONES) & ~bs);
+
+	return (bad & HIGHS) == 0;
 }
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
@@ -69,23 +103,36 @@ int ps_json_escape(struct ps_buf *b, const void *s, size_t n)
 	int rc;
 
 	while (i < n) {
-		uint8_t c = p[i];
+		uint8_t c;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+		/* Runs of plain bytes, 8 at a time. */
+		while (n - i >= 8) {
+			uint64_t x;
+
+			memcpy(&x, p + i, 8);
+			if (!plain8(x))
+				break;
+			i += 8;
+			run += 8;
+		}
+		if (i == n)
+			break;
+		c = p[i];
+		if (plain(c)) {
 			i++;
 			run++;
 			continue;
 		}
-		if (run && (rc = ps_buf_add(b, p + i - run, run)))
+		if (run && (rc = buf_put(b, p + i - run, run)))
 			return rc;
 		run = 0;
 		if (c >= 0x80) {
 			l = utf8_len(p + i, n - i);
 			if (l) {
-				rc = ps_buf_add(b, p + i, l);
+				rc = buf_put(b, p + i, l);
 				i += l;
 			} else {
-				rc = ps_buf_add(b, "\\ufffd", 6);
+				rc = buf_put(b, "\\ufffd", 6);
 				i++;
 			}
 			if (rc)
@@ -105,13 +152,45 @@ int ps_json_escape(struct ps_buf *b, const void *s, size_t n)
 			esc[5] = hexdig[c & 15];
 			l = 6;
 		}
-		if ((rc = ps_buf_add(b, esc, l)))
+		if ((rc = buf_put(b, esc, l)))
 			return rc;
 		i++;
 	}
 	if (run)
-		return ps_buf_add(b, p + n - run, run);
+		return buf_put(b, p + n - run, run);
 	return PS_OK;
+}
+
+/*
+ * "key": straight into the buffer when it fits and every byte is plain
+ * (keys are short literals); false leaves the content as it was.
+ */
+static bool key_fast(struct ps_buf *b, const char *k)
+{
+	size_t room, i;
+	uint8_t *o;
+
+	if (b->p == NULL)
+		return false;
+	room = b->cap - b->len - 1;
+	if (room > b->max - b->len)
+		room = b->max - b->len;
+	if (room < 3)
+		return false;
+	o = b->p + b->len;
+	for (i = 0; k[i]; i++) {
+		if (i + 4 > room || !plain((uint8_t)k[i])) {
+			o[0] = '\0';   /* the terminator we wrote over */
+			return false;
+		}
+		o[1 + i] = (uint8_t)k[i];
+	}
+	o[0] = '"';
+	o[1 + i] = '"';
+	o[2 + i] = ':';
+	o[3 + i] = '\0';
+	b->len += i + 3;
+	return true;
 }
 
 static void key(struct ps_jw *w, const char *k)
@@ -123,7 +202,7 @@ static void key(struct ps_jw *w, const char *k)
 	if (w->comma[w->depth])
 		put(w, ",", 1);
 	w->comma[w->depth] = true;
-	if (!k)
+	if (!k || w->err || key_fast(w->b, k))
 		return;
 	put(w, "\"", 1);
 	if (!w->err && (rc = ps_json_escape(w->b, k, strlen(k))))
