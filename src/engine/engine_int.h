@@ -86,6 +86,7 @@ struct worker {
 	size_t nbatch;
 	struct ps_arena batch_mem;
 	int64_t now_us;                /* time of the packet being handled */
+	size_t eve_start;              /* the event being written starts here in eve */
 };
 
 struct expectation {

@@ -10,6 +10,7 @@
 #include "engine/engine_int.h"
 
 #define EVE_FLUSH_BYTES (256u << 10)
+#define EVE_MAX (EVE_FLUSH_BYTES + ENGINE_LINE_MAX + 1)
 
 static const char *ip_proto_name(uint8_t p)
 {
@@ -84,6 +85,15 @@ static void batch_add(struct worker *w, const struct ps_proto_ctx *c,
 	w->nbatch++;
 }
 
+/*
+ * EVE lines alone (no store batch wanting a copy) are written straight
+ * into the pending EVE buffer instead of a line buffer that is copied.
+ */
+static inline bool eve_in_place(const struct ps_engine *e)
+{
+	return e->cfg.eve && !e->cfg.store;
+}
+
 static struct ps_jw *sink_begin(struct ps_proto_sink *s,
 				const struct ps_proto_ctx *c, const char *type)
 {
@@ -93,13 +103,29 @@ static struct ps_jw *sink_begin(struct ps_proto_sink *s,
 	ps_name_table_add(&w->event_types, type, 1);
 	w->cur_type = type;
 	w->events++;
-	ps_buf_reset(&w->line);
-	ps_jw_init(&w->jw, &w->line);
+	if (w->writing && eve_in_place(w->e)) {
+		/* An event begun inside another replaces it, as with a line buffer. */
+		ps_buf_truncate(&w->eve, w->eve_start);
+		w->eve.max = EVE_MAX;
+	}
 	w->writing = w->e->outputs;
 	if (!w->writing) {
 		/* Nothing will read it: make every write a no-op. */
+		ps_jw_init(&w->jw, &w->line);
 		w->jw.err = PS_EUNSUP;
 		return &w->jw;
+	}
+	if (eve_in_place(w->e)) {
+		/*
+		 * Write the line in place after the pending ones, held to
+		 * the line buffer's limit; sink_end drops it on error.
+		 */
+		w->eve_start = ps_buf_len(&w->eve);
+		w->eve.max = w->eve_start + ENGINE_LINE_MAX;
+		ps_jw_init(&w->jw, &w->eve);
+	} else {
+		ps_buf_reset(&w->line);
+		ps_jw_init(&w->jw, &w->line);
 	}
 	ps_jw_obj_open(&w->jw, NULL);
 	ps_proto_write_header(&w->jw, c, type);
@@ -112,14 +138,34 @@ static void sink_end(struct ps_proto_sink *s, const struct ps_proto_ctx *c)
 					     offsetof(struct worker, sink));
 	struct ps_engine *e = w->e;
 	size_t len;
+	int rc;
 
 	if (!w->writing)
 		return;
 	w->writing = false;
 	ps_jw_obj_close(&w->jw);
-	if (ps_jw_error(&w->jw) || w->jw.depth) {
+	if (eve_in_place(e)) {
+		w->eve.max = EVE_MAX;
+		if (ps_jw_error(&w->jw) || w->jw.depth)
+			ps_buf_truncate(&w->eve, w->eve_start);
+		/* writes after the end (to an event replaced) go nowhere */
+		rc = w->jw.err;
+		w->jw.err = PS_EUNSUP;
+	} else {
+		rc = w->jw.err;
+	}
+	if (rc || w->jw.depth) {
 		w->dropped_events++;
 		ps_name_table_add(&w->anomalies, "output.event_invalid", 1);
+		return;
+	}
+	if (eve_in_place(e)) {
+		if (ps_buf_addch(&w->eve, '\n')) {
+			ps_buf_truncate(&w->eve, w->eve_start);
+			w->dropped_events++;
+		}
+		if (ps_buf_len(&w->eve) >= EVE_FLUSH_BYTES)
+			ps_worker_flush(w);
 		return;
 	}
 	len = ps_buf_len(&w->line);
@@ -258,7 +304,7 @@ void ps_worker_sink_init(struct worker *w)
 	w->sink.note_set = sink_note_set;
 	w->sink.note_get = sink_note_get;
 	ps_buf_init(&w->line, PS_MEM_INGEST, ENGINE_LINE_MAX);
-	ps_buf_init(&w->eve, PS_MEM_INGEST, EVE_FLUSH_BYTES + ENGINE_LINE_MAX + 1);
+	ps_buf_init(&w->eve, PS_MEM_INGEST, EVE_MAX);
 	ps_arena_init(&w->batch_mem, PS_MEM_INGEST, 256 << 10, SIZE_MAX);
 }
 
@@ -272,8 +318,14 @@ void ps_engine_write_flow(struct worker *w, struct ps_flow *f,
 	char ts[32];
 	uint8_t all = f->tcp_flags[0] | f->tcp_flags[1];
 
-	ps_engine_flow_meta(&meta, f, false);
 	memset(&c, 0, sizeof(c));
+	c.sink = &w->sink;
+	if (!w->e->outputs) {
+		/* No output configured: sink_begin only counts the event. */
+		(void)ps_proto_event_begin(&c, "flow");
+		return;
+	}
+	ps_engine_flow_meta(&meta, f, false);
 	c.flow = &meta;
 	c.ts_us = f->last_us;
 	c.alproto = a ? (enum ps_alproto)a->alproto : PS_ALPROTO_UNKNOWN;
