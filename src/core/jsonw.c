@@ -167,7 +167,7 @@ int ps_json_escape(struct ps_buf *b, const void *s, size_t n)
  */
 static bool key_fast(struct ps_buf *b, const char *k)
 {
-	size_t room, i;
+	size_t room, n = strlen(k), i = 0;
 	uint8_t *o;
 
 	if (b->p == NULL)
@@ -175,21 +175,25 @@ static bool key_fast(struct ps_buf *b, const char *k)
 	room = b->cap - b->len - 1;
 	if (room > b->max - b->len)
 		room = b->max - b->len;
-	if (room < 3)
+	if (n + 3 > room)
 		return false;
-	o = b->p + b->len;
-	for (i = 0; k[i]; i++) {
-		if (i + 4 > room || !plain((uint8_t)k[i])) {
-			o[0] = '\0';   /* the terminator we wrote over */
+	for (; n - i >= 8; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, k + i, 8);
+		if (!plain8(x))
 			return false;
-		}
-		o[1 + i] = (uint8_t)k[i];
 	}
+	for (; i < n; i++)
+		if (!plain((uint8_t)k[i]))
+			return false;
+	o = b->p + b->len;
 	o[0] = '"';
-	o[1 + i] = '"';
-	o[2 + i] = ':';
-	o[3 + i] = '\0';
-	b->len += i + 3;
+	memcpy(o + 1, k, n);
+	o[1 + n] = '"';
+	o[2 + n] = ':';
+	o[3 + n] = '\0';
+	b->len += n + 3;
 	return true;
 }
 
@@ -240,11 +244,43 @@ void ps_jw_obj_close(struct ps_jw *w) { close_(w, '}'); }
 void ps_jw_arr_open(struct ps_jw *w, const char *k) { jw_open(w, k, '['); }
 void ps_jw_arr_close(struct ps_jw *w) { close_(w, ']'); }
 
+/* Whether all n bytes at s are plain. */
+static inline bool all_plain(const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		if (!plain8(x))
+			return false;
+	}
+	for (; i < n; i++)
+		if (!plain(s[i]))
+			return false;
+	return true;
+}
+
 void ps_jw_strn(struct ps_jw *w, const char *k, const void *s, size_t n)
 {
+	struct ps_buf *b = w->b;
 	int rc;
 
 	key(w, k);
+	if (w->err)
+		return;
+	if (n + 2 < b->cap - b->len && n + 2 <= b->max - b->len &&
+	    all_plain(s, n)) {
+		uint8_t *o = b->p + b->len;
+
+		o[0] = '"';
+		memcpy(o + 1, s, n);
+		o[n + 1] = '"';
+		o[n + 2] = '\0';
+		b->len += n + 2;
+		return;
+	}
 	put(w, "\"", 1);
 	if (!w->err && (rc = ps_json_escape(w->b, s, n)))
 		w->err = rc;
