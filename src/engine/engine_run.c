@@ -119,16 +119,44 @@ static bool enqueue(struct ps_engine *e, struct worker *w,
 	return true;
 }
 
+#define PIPE 16               /* packets in flight, a power of two */
+#define PIPE_FLOW (PIPE / 2)  /* flow prefetch this many packets ahead */
+
+/*
+ * Look at the packets queued behind the next one (as far as PIPE) and
+ * start loading their flows, as run_pipelined does for one worker.
+ * qa[out..in) are the records seen ahead; *ahead is the ring position
+ * after the last of them.
+ */
+static void worker_look_ahead(struct worker *w, struct ps_packet **qa,
+			      unsigned *in, unsigned out, size_t *ahead)
+{
+	struct ps_packet *q;
+
+	if (*in == out)
+		*ahead = ps_ring_tail(&w->ring);
+	while (*in - out < PIPE &&
+	       (q = ps_ring_peek_ahead(&w->ring, ahead)) != NULL) {
+		ps_flow_table_prefetch(&w->flows, q);
+		qa[(*in)++ % PIPE] = q;
+		if (*in - out > PIPE_FLOW)
+			ps_flow_table_prefetch_flow(&w->flows,
+						    qa[(*in - PIPE_FLOW - 1) % PIPE]);
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	bool closed;
-	size_t n;
-	unsigned idle = 0, since = 0;
-	struct ps_packet *p;
+	size_t n, ahead = 0;
+	unsigned idle = 0, since = 0, in = 0, out = 0;
+	struct ps_packet *p, *qa[PIPE];
 
 	for (;;) {
 		p = ps_ring_peek(&w->ring, &n, &closed);
+		if (p)
+			worker_look_ahead(w, qa, &in, out, &ahead);
 		if (!p) {
 			ps_ring_release_space(&w->ring);
 			if (closed)
@@ -153,6 +181,8 @@ static void *worker_main(void *arg)
 		idle = 0;
 		ps_engine_packet(w, p);
 		ps_ring_consume(&w->ring);
+		if (in != out)
+			out++;   /* p was qa[out] */
 		if (++since == PUBLISH_EVERY) {
 			ps_ring_release_space(&w->ring);
 			since = 0;
@@ -179,9 +209,6 @@ static uint64_t now_ns(void)
  * a reassembled datagram points into the decoder, so it drains the pipe
  * before the next decode.
  */
-#define PIPE 16               /* packets in flight, a power of two */
-#define PIPE_FLOW (PIPE / 2)  /* flow prefetch this many packets ahead */
-
 static int run_pipelined(struct ps_engine *e, struct ps_source *s,
 			 struct ps_diag *d)
 {

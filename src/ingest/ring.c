@@ -133,6 +133,29 @@ void *ps_ring_peek(struct ps_ring *r, size_t *n, bool *closed)
 	return r->buf + off + HDR;
 }
 
+size_t ps_ring_tail(const struct ps_ring *r)
+{
+	return r->tail_local;
+}
+
+void *ps_ring_peek_ahead(struct ps_ring *r, size_t *pos)
+{
+	size_t off;
+	uint64_t len;
+
+	for (;;) {
+		if (*pos == r->head_cache)
+			return NULL;
+		off = *pos & (r->size - 1);
+		len = get_len(r->buf + off);
+		if (len != WRAP)
+			break;
+		*pos += r->size - off;
+	}
+	*pos += HDR + pad((size_t)len);
+	return r->buf + off + HDR;
+}
+
 void ps_ring_consume(struct ps_ring *r)
 {
 	size_t off = r->tail_local & (r->size - 1);

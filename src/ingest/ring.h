@@ -52,6 +52,14 @@ void ps_ring_close(struct ps_ring *r);
  * *closed tells whether the producer has finished.
  */
 void *ps_ring_peek(struct ps_ring *r, size_t *n, bool *closed);
+/*
+ * Consumer look-ahead over the records already visible, consuming none:
+ * start with pos = ps_ring_tail() (the record ps_ring_peek returns next);
+ * each call returns the record at *pos and moves *pos past it, or NULL
+ * when no more are visible. Records stay valid until consumed.
+ */
+size_t ps_ring_tail(const struct ps_ring *r);
+void *ps_ring_peek_ahead(struct ps_ring *r, size_t *pos);
 /* Consumer: done with the record returned by the last peek. */
 void ps_ring_consume(struct ps_ring *r);
 /* Consumer: hand consumed space back to the producer. */
