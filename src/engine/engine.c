@@ -226,7 +226,6 @@ static const struct ps_proto_parser *detect(struct ps_flow *f, int fdir,
 	return NULL;
 }
 
-static struct flow_app *app_get(struct worker *w, struct ps_flow *f);
 
 /* Keep a direction's first bytes for the next detection attempt. */
 static bool probe_hold(struct flow_app *a, int fdir, const uint8_t *data,
@@ -253,7 +252,7 @@ static void app_data(struct worker *w, struct ps_flow *f, int fdir,
 	size_t take, blen;
 	int d;
 
-	if (!a && !(a = app_get(w, f)))
+	if (!a && !(a = ps_engine_app_get(w, f)))
 		return;
 	if (a->parser) {
 		app_parse(w, f, a, fdir, data, len);
@@ -391,7 +390,7 @@ static bool expect_take(struct ps_engine *e, const struct ps_flow *f,
 	return best != NULL;
 }
 
-static struct flow_app *app_get(struct worker *w, struct ps_flow *f)
+struct flow_app *ps_engine_app_get(struct worker *w, struct ps_flow *f)
 {
 	struct flow_app *a = ps_calloc(PS_MEM_PROTO, 1, sizeof(*a));
 	const struct ps_proto_parser *p;
@@ -441,10 +440,14 @@ void ps_engine_packet(struct worker *w, const struct ps_packet *p)
 
 	w->packets++;
 	w->now_us = p->ts_us;
+	if (w->e->cfg.intel)
+		ps_engine_intel_refresh(w);
 	ps_flow_table_tick(&w->flows, p->ts_us);
 	f = ps_flow_table_get(&w->flows, p, &dir);
 	if (!f)
 		return;
+	if (w->intel && f->pkts[0] + f->pkts[1] == 1)
+		ps_engine_intel_flow(w, f);
 	if (p->ip_proto == PS_IPPROTO_TCP && (p->flags & PS_PKT_HAS_L4))
 		ps_stream_packet(&w->flows, f, p, dir, &w->scb, w->stream_ctr);
 	else if (p->ip_proto == PS_IPPROTO_UDP && p->payload_len &&
@@ -507,6 +510,7 @@ void ps_worker_release(struct worker *w)
 		ps_flow_table_release(&w->flows);
 	w->flows_ok = false;
 	ps_worker_flush(w);
+	ps_engine_intel_release(w);
 	ps_ring_release(&w->ring);
 	ps_buf_release(&w->line);
 	ps_buf_release(&w->eve);

@@ -19,6 +19,7 @@
 #include "proto/proto.h"
 
 struct ps_store;
+struct ps_intel_holder;
 
 #define PS_ENGINE_MAX_WORKERS 64
 
@@ -32,6 +33,8 @@ struct ps_engine_config {
 	bool flow_events;              /* write "flow" events (default true) */
 	struct ps_decode_config decode;
 	struct ps_flow_config flow;
+	/* Threat intelligence to match (NULL: none); swapped while running. */
+	struct ps_intel_holder *intel;
 };
 
 /* Defaults for everything (1 worker, no outputs). */
@@ -52,6 +55,7 @@ struct ps_engine_summary {
 	uint64_t events;                               /* all event types */
 	uint64_t anomalies_decoder, anomalies_stream, anomalies_app;
 	uint64_t store_events, store_errors, dropped_events;
+	uint64_t intel_hits, intel_alerts;             /* matches, alerts written */
 	uint64_t peak_flows, flow_mem_peak;
 	double seconds;                                /* in ps_engine_run_source */
 	size_t nevent_types, nanomalies;

@@ -13,12 +13,15 @@
 #include "core/core.h"
 #include "engine/engine.h"
 #include "ingest/ring.h"
+#include "intel/gen.h"
+#include "intel/ioc.h"
 #include "net/stream.h"
 #include "store/store.h"
 
 #define ENGINE_PROBE_MAX 2048   /* bytes per direction kept while detecting */
 #define ENGINE_UDP_PROBES 4     /* datagrams tried before giving up */
 #define ENGINE_FLOW_ANOMALIES 4 /* distinct anomaly events per flow */
+#define ENGINE_FLOW_ALERTS 8    /* distinct indicators alerted per flow */
 #define ENGINE_LATE_CHUNKS 16   /* chunks of an unknown TCP flow watched for TLS */
 #define ENGINE_NAMES 256        /* distinct anomaly / event-type names */
 #define ENGINE_LINE_MAX (4u << 20)
@@ -51,12 +54,29 @@ struct flow_app {
 	bool redetect;                 /* upgraded: detect by content */
 	uint8_t late_chunks;           /* failed flow chunks checked for TLS */
 	uint8_t nanom;                 /* anomaly events written for it */
+	uint8_t nalerted;              /* intelligence hits alerted */
+	uint32_t alerted[ENGINE_FLOW_ALERTS]; /* their generation indexes */
 	const char *anom[ENGINE_FLOW_ANOMALIES]; /* their names */
 	uint16_t probe_len[2];
 	uint8_t *probe[2];             /* ENGINE_PROBE_MAX bytes while detecting */
 };
 
 struct ps_engine;
+
+#define ENGINE_PENDING 8       /* events deferred inside another, at most */
+#define ENGINE_PENDING_VALUE 512
+
+enum pending_kind { PENDING_ANOMALY = 1, PENDING_ALERT };
+
+struct pending_event {
+	uint8_t kind;                  /* enum pending_kind */
+	struct ps_proto_ctx c;         /* c.flow lives while the parser runs */
+	const char *what;              /* anomaly: its static name */
+	const void *meta;              /* alert: const struct ps_intel_meta * */
+	const char *field;             /* alert: static EVE field name */
+	uint16_t vlen;
+	char value[ENGINE_PENDING_VALUE];
+};
 
 struct worker {
 	struct ps_engine *e;
@@ -87,6 +107,16 @@ struct worker {
 	struct ps_arena batch_mem;
 	int64_t now_us;                /* time of the packet being handled */
 	size_t eve_start;              /* the event being written starts here in eve */
+	/* Events raised while a parser writes one (an anomaly, an alert)
+	 * wait here until it ends. */
+	bool in_event, flushing;
+	unsigned npend;
+	struct pending_event pend[ENGINE_PENDING];
+	/* Threat intelligence: the generation in use (a reference). */
+	struct ps_intel_gen *intel;
+	uint64_t intel_number;
+	uint64_t intel_hits, intel_alerts;
+	struct ps_ioc_norm intel_norm; /* scratch for URL normalisation */
 };
 
 struct expectation {
@@ -138,6 +168,8 @@ struct ps_engine {
 void ps_engine_flow_meta(struct ps_proto_flow *m, const struct ps_flow *f,
 			 bool flip);
 void ps_engine_packet(struct worker *w, const struct ps_packet *p);
+/* The flow's application state, made on first use (NULL: no memory). */
+struct flow_app *ps_engine_app_get(struct worker *w, struct ps_flow *f);
 void ps_engine_flow_end(void *arg, struct ps_flow *f, enum ps_flow_end why);
 int ps_worker_init(struct worker *w, struct ps_engine *e, unsigned id);
 void ps_worker_release(struct worker *w);
@@ -146,5 +178,14 @@ void ps_worker_sink_init(struct worker *w);
 void ps_worker_flush(struct worker *w);
 void ps_engine_write_flow(struct worker *w, struct ps_flow *f,
 			  enum ps_flow_end why);
+bool ps_engine_defer(struct worker *w, const struct pending_event *p);
+void ps_engine_flush_pending(struct worker *w);
+/* engine_intel.c */
+void ps_engine_intel_refresh(struct worker *w);
+void ps_engine_intel_release(struct worker *w);
+void ps_engine_intel_flow(struct worker *w, struct ps_flow *f);
+void ps_engine_intel_observe(struct worker *w, const struct ps_proto_ctx *c,
+			     enum ps_obs k, const void *p, size_t n);
+void ps_engine_intel_write(struct worker *w, const struct pending_event *p);
 
 #endif

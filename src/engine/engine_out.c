@@ -103,6 +103,7 @@ static struct ps_jw *sink_begin(struct ps_proto_sink *s,
 	ps_name_table_add(&w->event_types, type, 1);
 	w->cur_type = type;
 	w->events++;
+	w->in_event = true;
 	if (w->writing && eve_in_place(w->e)) {
 		/* An event begun inside another replaces it, as with a line buffer. */
 		ps_buf_truncate(&w->eve, w->eve_start);
@@ -132,7 +133,7 @@ static struct ps_jw *sink_begin(struct ps_proto_sink *s,
 	return &w->jw;
 }
 
-static void sink_end(struct ps_proto_sink *s, const struct ps_proto_ctx *c)
+static void sink_end_write(struct ps_proto_sink *s, const struct ps_proto_ctx *c)
 {
 	struct worker *w = (struct worker *)(void *)((char *)s -
 					     offsetof(struct worker, sink));
@@ -180,26 +181,27 @@ static void sink_end(struct ps_proto_sink *s, const struct ps_proto_ctx *c)
 		batch_add(w, c, w->cur_type, (const char *)w->line.p, len);
 }
 
+static void sink_end(struct ps_proto_sink *s, const struct ps_proto_ctx *c)
+{
+	struct worker *w = (struct worker *)(void *)((char *)s -
+					     offsetof(struct worker, sink));
+
+	sink_end_write(s, c);
+	w->in_event = false;
+	ps_engine_flush_pending(w);
+}
+
 /*
  * An "anomaly" event the first time a flow shows a kind of protocol
  * anomaly, for its first ENGINE_FLOW_ANOMALIES kinds; every occurrence is
  * counted in the stats. Suricata's shape: type applayer, layer
  * proto_parser, the event's name.
  */
-static void anomaly_event(const struct ps_proto_ctx *c, const char *what)
+static void anomaly_write(const struct ps_proto_ctx *c, const char *what)
 {
-	struct flow_app *a = (struct flow_app *)(void *)((char *)c->flow -
-					 offsetof(struct flow_app, meta));
 	struct ps_proto_ctx ec = *c;
 	struct ps_jw *jw;
-	unsigned i;
 
-	for (i = 0; i < a->nanom; i++)
-		if (a->anom[i] == what || !strcmp(a->anom[i], what))
-			return;
-	if (a->nanom == ENGINE_FLOW_ANOMALIES)
-		return;
-	a->anom[a->nanom++] = what;
 	jw = ps_proto_event_begin(&ec, "anomaly");
 	ps_jw_obj_open(jw, "anomaly");
 	ps_jw_str(jw, "app_proto", ps_alproto_name(c->alproto));
@@ -210,6 +212,66 @@ static void anomaly_event(const struct ps_proto_ctx *c, const char *what)
 	ps_proto_event_end(&ec);
 }
 
+/*
+ * Keep an event raised while another is being written (a parser counts
+ * an anomaly or observes a value mid-event) for when that one ends;
+ * false when the queue is full (the event is dropped and counted).
+ */
+bool ps_engine_defer(struct worker *w, const struct pending_event *p)
+{
+	if (w->npend == ENGINE_PENDING) {
+		w->dropped_events++;
+		return false;
+	}
+	w->pend[w->npend++] = *p;
+	return true;
+}
+
+void ps_engine_flush_pending(struct worker *w)
+{
+	struct pending_event *p;
+	unsigned i;
+
+	/* each write ends an event, which calls this again: once is enough */
+	if (w->flushing || !w->npend)
+		return;
+	w->flushing = true;
+	for (i = 0; i < w->npend; i++) {
+		p = &w->pend[i];
+		if (p->kind == PENDING_ANOMALY)
+			anomaly_write(&p->c, p->what);
+		else if (p->kind == PENDING_ALERT)
+			ps_engine_intel_write(w, p);
+	}
+	w->npend = 0;
+	w->flushing = false;
+}
+
+static void anomaly_event(struct worker *w, const struct ps_proto_ctx *c,
+			  const char *what)
+{
+	struct flow_app *a = (struct flow_app *)(void *)((char *)c->flow -
+					 offsetof(struct flow_app, meta));
+	struct pending_event p;
+	unsigned i;
+
+	for (i = 0; i < a->nanom; i++)
+		if (a->anom[i] == what || !strcmp(a->anom[i], what))
+			return;
+	if (a->nanom == ENGINE_FLOW_ANOMALIES)
+		return;
+	a->anom[a->nanom++] = what;
+	if (!w->in_event) {
+		anomaly_write(c, what);
+		return;
+	}
+	memset(&p, 0, offsetof(struct pending_event, value));
+	p.kind = PENDING_ANOMALY;
+	p.c = *c;
+	p.what = what;
+	(void)ps_engine_defer(w, &p);
+}
+
 static void sink_anomaly(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 			 const char *what)
 {
@@ -218,7 +280,7 @@ static void sink_anomaly(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 
 	ps_name_table_add(&w->anomalies, what, 1);
 	if (c->engine)   /* a parser's call: c->flow is inside a flow_app */
-		anomaly_event(c, what);
+		anomaly_event(w, c, what);
 }
 
 static void sink_note_set(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
@@ -295,6 +357,16 @@ static void sink_expect(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 	pthread_mutex_unlock(&e->exp_lock);
 }
 
+static void sink_observe(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
+			 enum ps_obs k, const void *p, size_t n)
+{
+	struct worker *w = (struct worker *)(void *)((char *)s -
+					     offsetof(struct worker, sink));
+
+	if (w->intel)
+		ps_engine_intel_observe(w, c, k, p, n);
+}
+
 void ps_worker_sink_init(struct worker *w)
 {
 	w->sink.begin = sink_begin;
@@ -303,6 +375,7 @@ void ps_worker_sink_init(struct worker *w)
 	w->sink.expect = sink_expect;
 	w->sink.note_set = sink_note_set;
 	w->sink.note_get = sink_note_get;
+	w->sink.observe = sink_observe;
 	ps_buf_init(&w->line, PS_MEM_INGEST, ENGINE_LINE_MAX);
 	ps_buf_init(&w->eve, PS_MEM_INGEST, EVE_MAX);
 	ps_arena_init(&w->batch_mem, PS_MEM_INGEST, 256 << 10, SIZE_MAX);
