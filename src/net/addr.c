@@ -8,8 +8,28 @@
 #include "core/core.h"
 #include "net/addr.h"
 
+/* Dotted quad without printf (what inet_ntop's "%u.%u.%u.%u" gives). */
+static char *fmt_ipv4(const uint8_t *b, char *out)
+{
+	char *o = out;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+
+		if (v >= 100)
+			*o++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*o++ = (char)('0' + v / 10 % 10);
+		*o++ = (char)('0' + v % 10);
+		*o++ = i < 3 ? '.' : '\0';
+	}
+	return out;
+}
+
 char *ps_addr_fmt(const struct ps_addr *a, enum ps_af af, char *out)
 {
+	if (af != PS_AF_INET6)
+		return fmt_ipv4(a->b, out);
 	if (!inet_ntop(af == PS_AF_INET6 ? AF_INET6 : AF_INET, a->b, out,
 		       PS_ADDR_STRLEN))
 		out[0] = '\0';

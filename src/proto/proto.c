@@ -138,14 +138,23 @@ char *ps_eve_time_fmt(int64_t us, char *out)
 		-((-us + PS_USEC_PER_DAY - 1) / PS_USEC_PER_DAY);
 	int64_t rem = us - days * PS_USEC_PER_DAY;
 	int64_t sec = rem / 1000000, frac = rem % 1000000;
+	/* Events come in time order: the date changes once a day per thread. */
+	static _Thread_local int64_t cached_days = INT64_MIN;
+	static _Thread_local struct ps_date cached;
 	struct ps_date d;
 	char *p = out;
 	int i;
 
-	if (ps_date_from_days(days, &d)) {
-		d.year = 1970;
-		d.month = 1;
-		d.day = 1;
+	if (days == cached_days) {
+		d = cached;
+	} else {
+		if (ps_date_from_days(days, &d)) {
+			d.year = 1970;
+			d.month = 1;
+			d.day = 1;
+		}
+		cached = d;
+		cached_days = days;
 	}
 	p[0] = (char)('0' + d.year / 1000);
 	p[1] = (char)('0' + d.year / 100 % 10);
