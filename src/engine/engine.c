@@ -67,6 +67,62 @@ static void ctx_init(struct worker *w, struct flow_app *a,
 	c->parent_ts_us = a->parent_ts_us;
 }
 
+/*
+ * Reuse of per-flow blocks: a free list per kind, linked through the
+ * block's first bytes, at most ENGINE_FREE_MAX long.
+ */
+static void *block_get(void **list, unsigned *n, size_t size)
+{
+	void *b = *list;
+
+	if (!b)
+		return ps_calloc(PS_MEM_PROTO, 1, size);
+	memcpy(list, b, sizeof(void *));
+	(*n)--;
+	memset(b, 0, size);
+	return b;
+}
+
+static void block_put(void **list, unsigned *n, void *b)
+{
+	if (!b)
+		return;
+	if (*n >= ENGINE_FREE_MAX) {
+		ps_free(b);
+		return;
+	}
+	memcpy(b, list, sizeof(void *));
+	*list = b;
+	(*n)++;
+}
+
+static void block_list_free(void **list, unsigned *n)
+{
+	void *b, *next;
+
+	for (b = *list; b; b = next) {
+		memcpy(&next, b, sizeof(void *));
+		ps_free(b);
+	}
+	*list = NULL;
+	*n = 0;
+}
+
+static size_t state_size(const struct ps_proto_parser *p)
+{
+	return p->state_size > sizeof(void *) ? p->state_size : sizeof(void *);
+}
+
+static void state_put(struct worker *w, struct flow_app *a)
+{
+	if (a->state && a->parser)
+		block_put(&w->state_free[a->parser->id],
+			  &w->nstate_free[a->parser->id], a->state);
+	else
+		ps_free(a->state);
+	a->state = NULL;
+}
+
 static void app_free_probe(struct flow_app *a)
 {
 	ps_free(a->probe[0]);
@@ -82,7 +138,8 @@ static int app_select(struct worker *w, struct ps_flow *f, struct flow_app *a,
 	a->flip = flip;
 	a->stopped = false;
 	ps_engine_flow_meta(&a->meta, f, flip);
-	a->state = ps_calloc(PS_MEM_PROTO, 1, p->state_size ? p->state_size : 1);
+	a->state = block_get(&w->state_free[p->id], &w->nstate_free[p->id],
+			     state_size(p));
 	if (!a->state) {
 		a->stopped = true;
 		ps_name_table_add(&w->anomalies, "applayer.memcap", 1);
@@ -114,7 +171,7 @@ static void app_upgrade(struct worker *w, struct ps_flow *f,
 	ctx_init(w, a, &c, PS_DIR_TOSERVER);
 	if (a->parser->finish)
 		a->parser->finish(a->state, &c);
-	ps_free(a->state);
+	state_put(w, a);
 	a->state = NULL;
 	a->parser = NULL;
 	if (a->alproto_orig) {
@@ -392,7 +449,7 @@ static bool expect_take(struct ps_engine *e, const struct ps_flow *f,
 
 struct flow_app *ps_engine_app_get(struct worker *w, struct ps_flow *f)
 {
-	struct flow_app *a = ps_calloc(PS_MEM_PROTO, 1, sizeof(*a));
+	struct flow_app *a = block_get(&w->app_free, &w->napp_free, sizeof(*a));
 	const struct ps_proto_parser *p;
 
 	if (!a) {
@@ -479,8 +536,8 @@ void ps_engine_flow_end(void *arg, struct ps_flow *f, enum ps_flow_end why)
 		ps_engine_write_flow(w, f, why);
 	if (a) {
 		app_free_probe(a);
-		ps_free(a->state);
-		ps_free(a);
+		state_put(w, a);
+		block_put(&w->app_free, &w->napp_free, a);
 		f->app = NULL;
 	}
 }
@@ -515,6 +572,9 @@ void ps_worker_release(struct worker *w)
 	ps_buf_release(&w->line);
 	ps_buf_release(&w->eve);
 	ps_free(w->batch);
+	block_list_free(&w->app_free, &w->napp_free);
+	for (unsigned i = 0; i < PS_ALPROTO__COUNT; i++)
+		block_list_free(&w->state_free[i], &w->nstate_free[i]);
 	w->batch = NULL;
 	ps_arena_release(&w->batch_mem);
 }

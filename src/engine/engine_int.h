@@ -22,6 +22,7 @@
 #define ENGINE_UDP_PROBES 4     /* datagrams tried before giving up */
 #define ENGINE_FLOW_ANOMALIES 4 /* distinct anomaly events per flow */
 #define ENGINE_FLOW_ALERTS 8    /* distinct indicators alerted per flow */
+#define ENGINE_FREE_MAX 4096    /* blocks of each kind kept for reuse */
 #define ENGINE_LATE_CHUNKS 16   /* chunks of an unknown TCP flow watched for TLS */
 #define ENGINE_NAMES 256        /* distinct anomaly / event-type names */
 #define ENGINE_LINE_MAX (4u << 20)
@@ -117,6 +118,12 @@ struct worker {
 	uint64_t intel_number;
 	uint64_t intel_hits, intel_alerts;
 	struct ps_ioc_norm intel_norm; /* scratch for URL normalisation */
+	/* Per-flow blocks kept for reuse (flows end and begin all the time):
+	 * flow_app blocks, and parser states by protocol. */
+	void *app_free;
+	unsigned napp_free;
+	void *state_free[PS_ALPROTO__COUNT];
+	unsigned nstate_free[PS_ALPROTO__COUNT];
 };
 
 struct expectation {
