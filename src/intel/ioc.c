@@ -726,6 +726,8 @@ static int label_idna(const unsigned char *s, size_t n, struct sbuf *o, char *wh
 			return why_set(why, PS_MSG_IOC_R_CP, (unsigned)c);
 		cp[k++] = cp_lower((uint32_t)c);
 	}
+	if (k == 0)
+		return why_set(why, PS_MSG_IOC_R_EMPTY_LABEL);
 	if (cp[0] == '-' || cp[k - 1] == '-')
 		return why_set(why, PS_MSG_IOC_R_HYPHEN);
 	for (i = 0; i < k && cp[i] < 0x80; i++)

@@ -100,11 +100,105 @@ static const char m1_pg[] =
 	"CREATE INDEX audit_log_ts ON audit_log (ts);\n";
 
 /*
+ * Migration 2: threat intelligence (intel/intel.h). Indicator types,
+ * categories and TLP levels are the small integers of intel/ioc.h. The
+ * unique key leads with value so that it is also the index for looking a
+ * value up (`panshi intel show`, the console); indicators_source serves
+ * per-source counts and the cascade when a source is deleted.
+ */
+static const char m2_sqlite[] =
+	"CREATE TABLE intel_sources (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	name TEXT NOT NULL UNIQUE,\n"
+	"	format TEXT NOT NULL,\n"
+	"	location TEXT,\n"
+	"	refresh_s INTEGER NOT NULL DEFAULT 0 CHECK (refresh_s >= 0),\n"
+	"	ttl_s INTEGER NOT NULL DEFAULT 0 CHECK (ttl_s >= 0),\n"
+	"	category INTEGER NOT NULL DEFAULT 0 CHECK (category >= 0),\n"
+	"	severity INTEGER NOT NULL DEFAULT 0 CHECK (severity BETWEEN 0 AND 5),\n"
+	"	confidence INTEGER NOT NULL DEFAULT -1\n"
+	"		CHECK (confidence BETWEEN -1 AND 100),\n"
+	"	tlp INTEGER NOT NULL DEFAULT -1 CHECK (tlp BETWEEN -1 AND 4),\n"
+	"	shareable INTEGER NOT NULL DEFAULT 1 CHECK (shareable IN (0, 1)),\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	last_import INTEGER NOT NULL DEFAULT 0,\n"
+	"	last_read INTEGER NOT NULL DEFAULT 0,\n"
+	"	last_imported INTEGER NOT NULL DEFAULT 0,\n"
+	"	last_updated INTEGER NOT NULL DEFAULT 0,\n"
+	"	last_bad INTEGER NOT NULL DEFAULT 0\n"
+	") STRICT;\n"
+	"CREATE TABLE indicators (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	type INTEGER NOT NULL CHECK (type > 0),\n"
+	"	value TEXT NOT NULL,\n"
+	"	prefix INTEGER NOT NULL DEFAULT 0 CHECK (prefix BETWEEN 0 AND 128),\n"
+	"	subdomains INTEGER NOT NULL DEFAULT 0 CHECK (subdomains IN (0, 1)),\n"
+	"	category INTEGER NOT NULL CHECK (category > 0),\n"
+	"	severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 5),\n"
+	"	confidence INTEGER NOT NULL CHECK (confidence BETWEEN 0 AND 100),\n"
+	"	family TEXT,\n"
+	"	tags TEXT,\n"
+	"	source_id INTEGER NOT NULL\n"
+	"		REFERENCES intel_sources (id) ON DELETE CASCADE,\n"
+	"	first_seen INTEGER NOT NULL,\n"
+	"	last_seen INTEGER NOT NULL,\n"
+	"	expires INTEGER NOT NULL DEFAULT 0,\n"
+	"	tlp INTEGER NOT NULL CHECK (tlp BETWEEN 0 AND 4),\n"
+	"	shareable INTEGER NOT NULL DEFAULT 1 CHECK (shareable IN (0, 1)),\n"
+	"	UNIQUE (value, type, prefix, source_id)\n"
+	") STRICT;\n"
+	"CREATE INDEX indicators_source ON indicators (source_id);\n";
+
+static const char m2_pg[] =
+	"CREATE TABLE intel_sources (\n"
+	"	id BIGSERIAL PRIMARY KEY,\n"
+	"	name TEXT NOT NULL UNIQUE,\n"
+	"	format TEXT NOT NULL,\n"
+	"	location TEXT,\n"
+	"	refresh_s BIGINT NOT NULL DEFAULT 0 CHECK (refresh_s >= 0),\n"
+	"	ttl_s BIGINT NOT NULL DEFAULT 0 CHECK (ttl_s >= 0),\n"
+	"	category INTEGER NOT NULL DEFAULT 0 CHECK (category >= 0),\n"
+	"	severity INTEGER NOT NULL DEFAULT 0 CHECK (severity BETWEEN 0 AND 5),\n"
+	"	confidence INTEGER NOT NULL DEFAULT -1\n"
+	"		CHECK (confidence BETWEEN -1 AND 100),\n"
+	"	tlp INTEGER NOT NULL DEFAULT -1 CHECK (tlp BETWEEN -1 AND 4),\n"
+	"	shareable INTEGER NOT NULL DEFAULT 1 CHECK (shareable IN (0, 1)),\n"
+	"	created_at BIGINT NOT NULL,\n"
+	"	last_import BIGINT NOT NULL DEFAULT 0,\n"
+	"	last_read BIGINT NOT NULL DEFAULT 0,\n"
+	"	last_imported BIGINT NOT NULL DEFAULT 0,\n"
+	"	last_updated BIGINT NOT NULL DEFAULT 0,\n"
+	"	last_bad BIGINT NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE TABLE indicators (\n"
+	"	id BIGSERIAL PRIMARY KEY,\n"
+	"	type INTEGER NOT NULL CHECK (type > 0),\n"
+	"	value TEXT NOT NULL,\n"
+	"	prefix INTEGER NOT NULL DEFAULT 0 CHECK (prefix BETWEEN 0 AND 128),\n"
+	"	subdomains INTEGER NOT NULL DEFAULT 0 CHECK (subdomains IN (0, 1)),\n"
+	"	category INTEGER NOT NULL CHECK (category > 0),\n"
+	"	severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 5),\n"
+	"	confidence INTEGER NOT NULL CHECK (confidence BETWEEN 0 AND 100),\n"
+	"	family TEXT,\n"
+	"	tags TEXT,\n"
+	"	source_id BIGINT NOT NULL\n"
+	"		REFERENCES intel_sources (id) ON DELETE CASCADE,\n"
+	"	first_seen BIGINT NOT NULL,\n"
+	"	last_seen BIGINT NOT NULL,\n"
+	"	expires BIGINT NOT NULL DEFAULT 0,\n"
+	"	tlp INTEGER NOT NULL CHECK (tlp BETWEEN 0 AND 4),\n"
+	"	shareable INTEGER NOT NULL DEFAULT 1 CHECK (shareable IN (0, 1)),\n"
+	"	UNIQUE (value, type, prefix, source_id)\n"
+	");\n"
+	"CREATE INDEX indicators_source ON indicators (source_id);\n";
+
+/*
  * schema_migrations itself is created before migration 1 runs (the
  * runner needs it to know where it stands); migration 1 creates the rest.
  */
 const struct ps_store_migration ps_store_migrations[] = {
 	{1, "meta, events, audit_log", m1_sqlite, m1_pg},
+	{2, "intel_sources, indicators", m2_sqlite, m2_pg},
 };
 
 const size_t ps_store_n_migrations = PS_ARRAY_LEN(ps_store_migrations);

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internals shared by the intel files: the parse context every importer
+ * fills indicators through, the format table, and small text helpers.
+ * A new importer (STIX, MISP) adds a struct ps_intel_format_ops and its
+ * entry in import.c's table; it emits with ps_intel_emit and reports bad
+ * records with ps_intel_bad.
+ */
+#ifndef PS_INTEL_INT_H
+#define PS_INTEL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "intel/intel.h"
+
+/* Longest line an importer accepts; longer ones are bad lines. */
+#define PS_INTEL_LINE_MAX (64 * 1024)
+
+/*
+ * One parse of one input. The driver (import.c) owns it: it sets the
+ * resolved defaults, counts lines, and hands every emitted indicator to
+ * the sink. Formats keep their own state in `state` (state_size bytes,
+ * zeroed before begin).
+ */
+struct ps_intel_parse {
+	const struct ps_intel_import_opts *o;
+	const char *name;             /* input name for messages */
+	long line;                    /* 1-based number of the current line */
+	struct ps_intel_report *r;
+	ps_intel_sink_fn sink;
+	void *sink_arg;
+	int sink_rc;                  /* first failure of the sink; stops the parse */
+	/* defaults resolved from the options, the source and the built-ins */
+	enum ps_ioc_category category; /* NONE: by type */
+	uint8_t severity, confidence;
+	enum ps_tlp tlp;
+	bool shareable;
+	int64_t now, ttl_us;
+	void *state;
+	struct ps_ioc_norm norm;      /* scratch for ps_intel_emit */
+	char tags[PS_INTEL_TAGS_MAX + 1];
+	struct ps_diag diag;
+};
+
+/* What a record may say about its indicator beyond the value. */
+struct ps_intel_extra {
+	enum ps_ioc_category category; /* NONE: the parse's default */
+	int severity;                  /* 0: default */
+	int confidence;                /* -1: default */
+	int tlp;                       /* -1: default */
+	const char *family;            /* NULL: o->family */
+	size_t family_len;
+	const char *tags;              /* comma-separated, appended to o->tags */
+	size_t tags_len;
+	int64_t first_seen, last_seen; /* 0: now */
+	bool subdomains;
+};
+
+/* An extra with everything at its default. */
+void ps_intel_extra_init(struct ps_intel_extra *x);
+
+/*
+ * Normalise v[0..n) (hint as ps_ioc_normalize) and hand the indicator to
+ * the sink with the defaults and `x` (may be NULL). A value that does not
+ * normalise, or a family or tag list that is not valid UTF-8 or too
+ * long, is a bad line. Returns PS_OK (also after a bad line) or the
+ * sink's error, which the format returns at once.
+ */
+int ps_intel_emit(struct ps_intel_parse *p, enum ps_ioc_type hint, const char *v,
+		  size_t n, const struct ps_intel_extra *x) PS_MUST_USE;
+/* Count a bad line with its reason (message id with its arguments). */
+void ps_intel_bad(struct ps_intel_parse *p, enum ps_msg_id id, ...);
+/* Count a bad line whose reason is already text. */
+void ps_intel_bad_text(struct ps_intel_parse *p, const char *msg);
+/* Count a skipped line under `reason` (see struct ps_intel_report). */
+void ps_intel_skip(struct ps_intel_parse *p, enum ps_msg_id reason);
+
+/* A format: line-oriented (begin/line/end) or whole-document. */
+struct ps_intel_format_ops {
+	enum ps_intel_format format;
+	size_t state_size;
+	/* Check options (e.g. a CSV map) before any input; PS_EINVAL with p->diag set. */
+	int (*begin)(struct ps_intel_parse *p);
+	/* One line without its newline (a trailing CR is removed); may modify it. */
+	int (*line)(struct ps_intel_parse *p, char *s, size_t len);
+	/* After the last line. */
+	int (*end)(struct ps_intel_parse *p);
+	/* Free what begin/line allocated in state; called whatever happened. */
+	void (*release)(struct ps_intel_parse *p);
+	/* Whole input at once (JSON formats); NULL for line formats. */
+	int (*document)(struct ps_intel_parse *p, const char *data, size_t len);
+	/* A directory given as the input (MISP feeds); NULL: refused. */
+	int (*directory)(struct ps_intel_parse *p, const char *path);
+};
+
+extern const struct ps_intel_format_ops ps_intel_fmt_list;
+extern const struct ps_intel_format_ops ps_intel_fmt_csv;
+extern const struct ps_intel_format_ops ps_intel_fmt_maltrail;
+
+/* True when s[0..n) is valid UTF-8 without NUL bytes. */
+bool ps_intel_utf8_valid(const char *s, size_t n);
+/* s[0..n) without leading and trailing spaces and tabs. */
+void ps_intel_trim(const char **s, size_t *n);
+
+#endif
