@@ -160,3 +160,45 @@ PS_MSG(PS_MSG_IOC_R_HEX, "must be %d hexadecimal digits", "应为 %d 位十六�
 PS_MSG(PS_MSG_IOC_R_JA4, "not of the form t13d1516h2_8daaf6152771_e5627efa2ab1",
        "格式应为 t13d1516h2_8daaf6152771_e5627efa2ab1")
 PS_MSG(PS_MSG_IOC_R_OUT_LONG, "canonical form longer than %d bytes", "规范形式超过 %d 字节")
+/* threat intelligence: importers (intel/import*.c) */
+PS_MSG(PS_MSG_INTEL_LINE_LONG, "line longer than %d bytes", "行超过 %d 字节")
+PS_MSG(PS_MSG_INTEL_NUL, "line contains a NUL byte", "行中含 NUL 字节")
+PS_MSG(PS_MSG_INTEL_FIELD_UTF8, "%s is not valid UTF-8", "%s 不是有效的 UTF-8 编码")
+PS_MSG(PS_MSG_INTEL_FIELD_LONG, "%s longer than %d bytes", "%s 超过 %d 字节")
+PS_MSG(PS_MSG_INTEL_BAD_FIELD, "bad %s '%s'", "%s 值“%s”无效")
+PS_MSG(PS_MSG_INTEL_BAD_TYPE, "unknown indicator type '%s'", "未知的指标类型“%s”")
+PS_MSG(PS_MSG_INTEL_EXTRA_TEXT, "unexpected text after the value: '%s'", "值后有多余内容：“%s”")
+PS_MSG(PS_MSG_INTEL_STORE_REFUSED, "the store refused the indicator", "存储拒绝了该指标")
+PS_MSG(PS_MSG_INTEL_FIELDS, "expected %d tab-separated fields, found %d",
+       "应有 %d 个以制表符分隔的字段，实有 %d 个")
+PS_MSG(PS_MSG_INTEL_SKIP_REGEX, "regular expression, not a value", "正则表达式，不是具体值")
+PS_MSG(PS_MSG_INTEL_SKIP_PATH, "URL path without a host", "只有路径、没有主机的 URL")
+PS_MSG(PS_MSG_INTEL_SKIP_RULE, "filter rule that is not a host or URL",
+       "不是主机或 URL 的过滤规则")
+PS_MSG(PS_MSG_INTEL_CSV_QUOTE, "unterminated quoted field", "引号字段未闭合")
+PS_MSG(PS_MSG_INTEL_CSV_AFTER_QUOTE, "text after a closing quote", "右引号后有多余字符")
+PS_MSG(PS_MSG_INTEL_CSV_NO_COLUMN, "no column %d (the record has %d)",
+       "没有第 %d 列（该记录只有 %d 列）")
+PS_MSG(PS_MSG_INTEL_CSV_TOO_BIG, "record has more than %d fields or %d bytes",
+       "记录超过 %d 个字段或 %d 字节")
+PS_MSG(PS_MSG_INTEL_CSV_EMPTY, "the value column is empty", "值所在列为空")
+PS_MSG(PS_MSG_INTEL_MAP_FIELD,
+       "bad column map '%s': unknown field '%s' (use value, type, host, path, category, "
+       "severity, confidence, family, tags, first_seen, last_seen, tlp)",
+       "列映射“%s”无效：未知字段“%s”（可用 value、type、host、path、category、"
+       "severity、confidence、family、tags、first_seen、last_seen、tlp）")
+PS_MSG(PS_MSG_INTEL_MAP_SYNTAX, "bad column map '%s': expected FIELD=COLUMN,...",
+       "列映射“%s”无效：格式应为 字段=列,...")
+PS_MSG(PS_MSG_INTEL_MAP_COLUMN, "%s: no column '%s' in the header line",
+       "%s：表头中没有“%s”列")
+PS_MSG(PS_MSG_INTEL_MAP_NO_VALUE, "%s: no value column; give --map value=N or host=N,path=N",
+       "%s：未指定值所在列；请用 --map value=N 或 host=N,path=N")
+PS_MSG(PS_MSG_INTEL_GZIP, "%s: corrupt or truncated gzip data after line %ld",
+       "%s：第 %ld 行之后的 gzip 数据损坏或不完整")
+PS_MSG(PS_MSG_INTEL_READ, "cannot read '%s' after line %ld: %s", "无法读取“%s”第 %ld 行之后的内容：%s")
+PS_MSG(PS_MSG_INTEL_STORE_FAIL, "cannot store indicators from '%s' (line %ld): %s",
+       "无法存储“%s”中的指标（第 %ld 行）：%s")
+PS_MSG(PS_MSG_INTEL_FORMAT_UNSUP, "cannot import '%s': format '%s' is not available",
+       "无法导入“%s”：不支持格式“%s”")
+PS_MSG(PS_MSG_INTEL_NO_SOURCE, "cannot import '%s': no source name", "无法导入“%s”：未指定来源名称")
+PS_MSG(PS_MSG_INTEL_TOO_BIG, "%s: larger than %lld bytes", "%s：超过 %lld 字节")
