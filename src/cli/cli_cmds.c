@@ -22,6 +22,11 @@ const struct ps_cli_cmd *const ps_cli_cmds[] = {
 	&ps_cmd_event_purge,
 	&ps_cmd_analyze,
 	&ps_cmd_sensor,
+	&ps_cmd_intel_import,
+	&ps_cmd_intel_list,
+	&ps_cmd_intel_show,
+	&ps_cmd_intel_stats,
+	&ps_cmd_intel_sources,
 };
 
 const size_t ps_cli_n_cmds = PS_ARRAY_LEN(ps_cli_cmds);

@@ -40,5 +40,7 @@ extern const struct ps_cli_cmd ps_cmd_policy_show, ps_cmd_policy_check;
 extern const struct ps_cli_cmd ps_cmd_event_list, ps_cmd_event_import;
 extern const struct ps_cli_cmd ps_cmd_event_purge;
 extern const struct ps_cli_cmd ps_cmd_analyze, ps_cmd_sensor;
+extern const struct ps_cli_cmd ps_cmd_intel_import, ps_cmd_intel_list, ps_cmd_intel_show;
+extern const struct ps_cli_cmd ps_cmd_intel_stats, ps_cmd_intel_sources;
 
 #endif

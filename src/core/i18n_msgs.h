@@ -202,3 +202,30 @@ PS_MSG(PS_MSG_INTEL_FORMAT_UNSUP, "cannot import '%s': format '%s' is not availa
        "无法导入“%s”：不支持格式“%s”")
 PS_MSG(PS_MSG_INTEL_NO_SOURCE, "cannot import '%s': no source name", "无法导入“%s”：未指定来源名称")
 PS_MSG(PS_MSG_INTEL_TOO_BIG, "%s: larger than %lld bytes", "%s：超过 %lld 字节")
+/* threat intelligence: panshi intel ... (cli/cmd_intel.c) */
+PS_MSG(PS_MSG_CMD_INTEL_IMPORT, "import indicator lists (plain, CSV, Maltrail) into the store",
+       "将威胁指标列表（纯文本、CSV、Maltrail）导入存储")
+PS_MSG(PS_MSG_CMD_INTEL_LIST, "list stored indicators", "列出已存储的威胁指标")
+PS_MSG(PS_MSG_CMD_INTEL_SHOW, "show every source's entry for one value", "显示某个值在各来源中的记录")
+PS_MSG(PS_MSG_CMD_INTEL_STATS, "count indicators by type, category and source",
+       "按类型、类别和来源统计威胁指标")
+PS_MSG(PS_MSG_CMD_INTEL_SOURCES, "list intelligence sources and their last import",
+       "列出情报来源及其最近一次导入")
+PS_MSG(PS_MSG_CLI_BAD_VALUE, "%s: invalid value '%s'", "%s：取值“%s”无效")
+PS_MSG(PS_MSG_INTEL_IMPORTED,
+       "%s: read %lld, imported %lld, updated %lld, bad %lld, skipped %lld (%.1f s)\n",
+       "%s：读取 %lld 条，新增 %lld 条，更新 %lld 条，错误 %lld 行，跳过 %lld 行（%.1f 秒）\n")
+PS_MSG(PS_MSG_INTEL_IMPORT_TOTAL,
+       "total: %d files, read %lld, imported %lld, updated %lld, bad %lld, skipped %lld (%.1f s)\n",
+       "合计：%d 个文件，读取 %lld 条，新增 %lld 条，更新 %lld 条，错误 %lld 行，跳过 %lld 行（%.1f 秒）\n")
+PS_MSG(PS_MSG_INTEL_BAD_MORE, "%s: %lld more bad lines not shown", "%s：另有 %lld 行错误未显示")
+PS_MSG(PS_MSG_INTEL_SKIPPED, "%s: skipped %lld lines: %s", "%s：跳过 %lld 行：%s")
+PS_MSG(PS_MSG_INTEL_PROGRESS, "%s: %.0f%%, %lld lines, %lld indicators, %.0f s",
+       "%s：%.0f%%，%lld 行，%lld 条指标，%.0f 秒")
+PS_MSG(PS_MSG_INTEL_NOT_FOUND, "no stored indicator has the value '%s'",
+       "没有值为“%s”的已存储指标")
+PS_MSG(PS_MSG_INTEL_QUERY_FAIL, "cannot read indicators: %s", "无法读取威胁指标：%s")
+PS_MSG(PS_MSG_INTEL_TOO_MANY, "too many rows for a table; use --limit, or --format csv or json",
+       "行数过多，无法以表格显示；请使用 --limit，或 --format csv / json")
+PS_MSG(PS_MSG_INTEL_FAILED_FILES, "%d of %d files could not be imported\n",
+       "%d/%d 个文件未能导入\n")
