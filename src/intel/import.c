@@ -405,7 +405,8 @@ static int reader_line(struct reader *r, char **line, size_t *len, bool *long_li
 struct progress {
 	const char *path;
 	int64_t total;
-	uint64_t last_ms;
+	uint64_t last_ms;  /* last line written, or the start */
+	bool ticked;       /* a line was written */
 	int64_t start_us;
 	struct reader *rd;
 };
@@ -417,9 +418,11 @@ static void progress_tick(struct ps_intel_parse *p, struct progress *pg, bool fo
 	uint64_t now = ps_time_mono_ms();
 	struct ps_intel_progress info;
 
-	if (o->progress == NULL || (!force && now - pg->last_ms < (uint64_t)every))
+	/* the first line after one interval; a closing line only after others */
+	if (o->progress == NULL || (force ? !pg->ticked : now - pg->last_ms < (uint64_t)every))
 		return;
 	pg->last_ms = now;
+	pg->ticked = true;
 	info.path = pg->path;
 	info.bytes_total = pg->total;
 	info.bytes_done = pg->rd->gz != NULL ? (int64_t)gzoffset(pg->rd->gz)
@@ -495,6 +498,7 @@ static int run(const struct ps_intel_format_ops *ops, struct ps_intel_parse *p,
 	int rc = PS_OK;
 
 	p->state = NULL;
+	pg->last_ms = ps_time_mono_ms();
 	if (ops->state_size > 0 &&
 	    (p->state = ps_calloc(PS_MEM_INTEL, 1, ops->state_size)) == NULL)
 		return PS_ENOMEM;
@@ -579,7 +583,7 @@ int ps_intel_parse_mem(const struct ps_intel_import_opts *o, const char *name,
 	struct ps_intel_parse *p;
 	const struct ps_intel_format_ops *ops;
 	struct reader rd = {0};
-	struct progress pg = {name, (int64_t)len, 0, ps_time_now_us(), &rd};
+	struct progress pg = {name, (int64_t)len, 0, false, ps_time_now_us(), &rd};
 	struct ps_diag dummy;
 	int rc;
 
@@ -693,7 +697,7 @@ static int import_run(struct ps_store *st, const struct ps_intel_import_opts *o,
 {
 	const struct ps_intel_format_ops *ops;
 	struct reader rd = {0};
-	struct progress pg = {path, 0, 0, ps_time_now_us(), &rd};
+	struct progress pg = {path, 0, 0, false, ps_time_now_us(), &rd};
 	enum ps_intel_format f;
 	bool dir;
 	int rc;
