@@ -168,6 +168,8 @@ struct ps_intel_filter {
 	const char *value;              /* exact canonical value, NULL = any */
 	const char *contains;           /* substring of the value, NULL = any */
 	int64_t live_at;                /* > 0: only indicators not expired at this time */
+	bool exportable;                /* only shareable ones with tlp <= tlp_max, never red */
+	enum ps_tlp tlp_max;            /* with exportable */
 	int64_t limit;                  /* 0 = no limit (query only) */
 	int64_t offset;
 };

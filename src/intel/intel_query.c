@@ -78,9 +78,9 @@ static char *like_pattern(const char *s)
 /* Bound values of a filter, in the order where_sql adds their `?`. */
 struct binds {
 	int n;
-	bool text[8];
-	int64_t i[8];
-	const char *t[8];
+	bool text[10];
+	int64_t i[10];
+	const char *t[10];
 };
 
 static void bind_int(struct binds *b, int64_t v)
@@ -125,6 +125,12 @@ static int where_sql(const struct ps_intel_filter *f, struct ps_buf *sql,
 		rc = *like == NULL ? PS_ENOMEM
 				   : ps_buf_addstr(sql, " AND i.value LIKE ? ESCAPE '\\'");
 		bind_str(b, *like);
+	}
+	if (rc == PS_OK && f->exportable) {
+		/* the export rule: shareable, TLP at most tlp_max, red never */
+		rc = ps_buf_addstr(sql, " AND i.shareable = 1 AND i.tlp <= ? AND i.tlp < ?");
+		bind_int(b, f->tlp_max);
+		bind_int(b, PS_TLP_RED);
 	}
 	if (rc == PS_OK && f->live_at > 0) {
 		rc = ps_buf_addstr(sql, " AND (i.expires = 0 OR i.expires > ?)");

@@ -447,9 +447,23 @@ static void fill(struct ps_store *st)
 	r.family = "emotet";
 	OK(ps_intel_writer_add(w, &r));
 	r = mk(PS_IOC_SHA256, "fd818a23c808fc4467bdbee6060cbb00326feb4243c10084f7470b30aa91e25d", b);
+	r.tlp = PS_TLP_AMBER;
 	OK(ps_intel_writer_add(w, &r));
 	OK(ps_intel_writer_commit(w));
 	ps_intel_writer_free(w);
+}
+
+/* fill() plus a red and an unshareable indicator. */
+static void fill_private(struct ps_store *st)
+{
+	int64_t c = add_source(st, "private");
+	struct ps_ioc r = mk(PS_IOC_DOMAIN, "red.example", c);
+
+	r.tlp = PS_TLP_RED;
+	OK(ps_intel_ioc_put(st, &r, NULL));
+	r = mk(PS_IOC_DOMAIN, "mine.example", c);
+	r.shareable = false;
+	OK(ps_intel_ioc_put(st, &r, NULL));
 }
 
 static void test_query_filters(void **state)
@@ -493,6 +507,14 @@ static void test_query_filters(void **state)
 	OK(ps_intel_count(f->st, &q, &n));
 	assert_int_equal(n, 5);
 	q.live_at = T0;
+	OK(ps_intel_count(f->st, &q, &n));
+	assert_int_equal(n, 6);
+	/* the export rule: shareable and TLP <= max, red never */
+	fill_private(f->st);
+	q = (struct ps_intel_filter){.exportable = true, .tlp_max = PS_TLP_GREEN};
+	OK(ps_intel_count(f->st, &q, &n));
+	assert_int_equal(n, 5); /* not the amber hash */
+	q.tlp_max = PS_TLP_RED;
 	OK(ps_intel_count(f->st, &q, &n));
 	assert_int_equal(n, 6);
 	/* paging */
