@@ -12,8 +12,8 @@
 # preset in $PANSHI_BENCH_BUILD (default build/ref-release) and the read
 # loop; read the capture once to warm the page cache; run the read loop
 # twice (best run counts) and `panshi --format json --db DB analyze
-# --no-store --workers N --eve FILE B` for each N (best of --runs, default
-# 1). Peak RSS and CPU time come from wait4(2). The table goes to stdout
+# --no-store --workers N B`, then the same with `--eve FILE`, for each N
+# (best of --runs, default 1). Peak RSS and CPU time come from wait4(2). The table goes to stdout
 # and to build/bench/traffic.txt. The EVE files and logs are written under
 # build/bench/ and removed at the end unless --keep.
 #
@@ -152,22 +152,26 @@ for i in range(2):
 	if best is None or r['secs'] < best['secs']:
 		best = r
 rows.append(best)
-for n in workers:
+for n, with_eve in [(n, e) for n in workers for e in (False, True)]:
 	pick = None
+	tag = 'w%d%s' % (n, '-eve' if with_eve else '')
 	for i in range(runs):
-		eve = os.path.join(tmp, 'eve-w%d-%d.json' % (n, i))
+		eve = os.path.join(tmp, 'eve-%s-%d.json' % (tag, i))
 		cmd = [panshi, '--format', 'json', '--db',
-		       os.path.join(tmp, 'bench-w%d-%d.db' % (n, i)), 'analyze',
-		       '--no-store',
-		       '--workers', str(n), '--eve', eve, bench]
-		log = os.path.join(tmp, 'panshi-w%d-%d.log' % (n, i))
+		       os.path.join(tmp, 'bench-%s-%d.db' % (tag, i)), 'analyze',
+		       '--no-store', '--workers', str(n)]
+		if with_eve:
+			cmd += ['--eve', eve]
+		cmd.append(bench)
+		log = os.path.join(tmp, 'panshi-%s-%d.log' % (tag, i))
 		wall, cpu, rss, rc, out = measure(cmd, log)
 		with open(log + '.stdout', 'w') as f:
 			f.write(out)
 		if rc != 0:
 			sys.exit('bench-traffic: panshi failed (exit %d): %s' % (
 				rc, open(log).read()[-2000:]))
-		r = {'what': 'panshi --workers %d' % n,
+		r = {'what': 'panshi --workers %d%s' % (
+			n, ' --eve FILE' if with_eve else ''),
 		     'packets': summary_value(out, 'packets', 'pkts'),
 		     'flows': summary_value(out, 'flows'),
 		     'flow_mem': summary_value(out, 'flow_memory_peak'),
