@@ -12,6 +12,7 @@
 
 #include "cli/cli_int.h"
 #include "core/core.h"
+#include "cli/cli_intel_load.h"
 #include "engine/engine.h"
 #include "engine/engine_conf.h"
 #include "store/store.h"
@@ -24,9 +25,14 @@ struct run_opts {
 	unsigned workers;	/* 0: traffic.workers of the configuration */
 	bool no_store;
 	bool no_flows;
+	bool no_intel;
+	bool live;		/* sensor: reload intelligence while running */
 	bool force;
 	int first_arg;
 };
+
+/* The intelligence analyze and sensor match against (one per process). */
+static struct ps_an_intel an_intel;
 
 static int parse_uint(struct ps_cli *cli, const char *opt, const char *v,
 		      unsigned max, unsigned *out)
@@ -77,6 +83,8 @@ static int parse_opts(struct ps_cli *cli, const struct ps_cli_cmd *cmd,
 			o->force = true;
 		} else if (!strcmp(a, "--no-flow-events")) {
 			o->no_flows = true;
+		} else if (!strcmp(a, "--no-intel")) {
+			o->no_intel = true;
 		} else if (!strcmp(a, "--iface") && has && cmd == &ps_cmd_sensor) {
 			o->iface = argv[++i];
 		} else if (!strcmp(a, "--bpf") && has && cmd == &ps_cmd_sensor) {
@@ -161,6 +169,9 @@ static int print_json(struct ps_cli *cli, FILE *out,
 	json_object_set_new(an, "application", json_integer((json_int_t)s->anomalies_app));
 	json_object_set_new(o, "anomalies", an);
 	json_object_set_new(o, "stored", json_integer((json_int_t)s->store_events));
+	json_object_set_new(o, "intel_indicators", json_integer((json_int_t)an_intel.indicators));
+	json_object_set_new(o, "intel_matches", json_integer((json_int_t)s->intel_hits));
+	json_object_set_new(o, "intel_alerts", json_integer((json_int_t)s->intel_alerts));
 	json_object_set_new(o, "seconds", json_real(s->seconds));
 	json_object_set_new(o, "packets_per_second",
 			    json_real(s->seconds > 0 ? (double)s->packets / s->seconds : 0));
@@ -205,6 +216,10 @@ static void print_summary(struct ps_cli *cli, FILE *out,
 	if (s->nanomalies)
 		fprintf(out, "%12s%s\n", "", count_list(s->anomalies,
 			s->nanomalies, buf, sizeof(buf)));
+	if (an_intel.on || s->intel_alerts)
+		row(out, PS_MSG_AN_INTEL, VAL(PS_MSG_AN_INTEL_VAL,
+		    an_intel.indicators, (unsigned long long)s->intel_hits,
+		    (unsigned long long)s->intel_alerts));
 	if (stored)
 		row(out, PS_MSG_AN_STORED, VAL(PS_MSG_AN_STORED_VAL,
 		    (unsigned long long)s->store_events, ps_cli_db_spec(cli)));
@@ -273,6 +288,13 @@ static int engine_open(struct ps_cli *cli, struct run_opts *o,
 		if (ss && ss->batch_size > 0)
 			c.store_batch = (size_t)ss->batch_size;
 	}
+	if (!o->no_intel) {
+		if (ps_an_intel_load(cli, &an_intel) != PS_OK)
+			return PS_EIO;
+		/* a sensor keeps the holder even when empty: reloads fill it */
+		if (an_intel.on || (o->live && cli->store))
+			c.intel = &an_intel.holder;
+	}
 	if (o->eve) {
 		*eve = strcmp(o->eve, "-") ? fopen(o->eve, "w") : stdout;
 		if (!*eve) {
@@ -313,6 +335,7 @@ static int engine_close(struct ps_cli *cli, const struct run_opts *o,
 		rc = PS_EIO;
 	}
 	ps_engine_free(e);
+	ps_an_intel_release(&an_intel);
 	if (eve && eve != stdout && fclose(eve)) {
 		ps_cli_error(cli, "cannot write '%s': %s", o->eve, strerror(errno));
 		rc = PS_EIO;
@@ -441,12 +464,19 @@ static int sensor(struct ps_cli *cli, int argc, char **argv)
 		return PS_CLI_USAGE;
 	if (!o.iface || o.first_arg < argc)
 		return ps_cli_usage(cli, &ps_cmd_sensor);
+	o.live = true;
 	lo.bpf = o.bpf;
 	if (ps_source_open_live(&src, o.iface, &lo, &d) != PS_OK) {
 		ps_cli_error(cli, "%s", d.msg);
 		return PS_CLI_FAIL;
 	}
 	if (engine_open(cli, &o, &e, &eve)) {
+		ps_source_close(src);
+		return PS_CLI_FAIL;
+	}
+	if (an_intel.init && !o.no_intel &&
+	    ps_an_intel_start_reloader(cli, &an_intel) != PS_OK) {
+		(void)engine_close(cli, &o, e, eve);
 		ps_source_close(src);
 		return PS_CLI_FAIL;
 	}
@@ -474,10 +504,10 @@ static int sensor(struct ps_cli *cli, int argc, char **argv)
 const struct ps_cli_cmd ps_cmd_analyze = {
 	"analyze", NULL, analyze,
 	"panshi analyze [--eve FILE|-] [--workers N] [--no-store] [--force] "
-	"[--sensor NAME] [--no-flow-events] CAPTURE...",
+	"[--sensor NAME] [--no-flow-events] [--no-intel] CAPTURE...",
 	"analyse capture files: flows, protocols, EVE events", PS_MSG_CMD_ANALYZE};
 const struct ps_cli_cmd ps_cmd_sensor = {
 	"sensor", NULL, sensor,
 	"panshi sensor --iface IF [--bpf FILTER] [--eve FILE|-] [--workers N] "
-	"[--no-store] [--sensor NAME]",
+	"[--no-store] [--sensor NAME] [--no-intel]",
 	"capture and analyse a live interface until stopped", PS_MSG_CMD_SENSOR};

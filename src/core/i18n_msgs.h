@@ -106,6 +106,17 @@ PS_MSG(PS_MSG_AN_ANOMALIES_VAL, "decoder %llu, stream %llu, application %llu",
        "解码 %llu，TCP 流 %llu，应用层 %llu")
 PS_MSG(PS_MSG_AN_STORED, "Stored", "已入库")
 PS_MSG(PS_MSG_AN_STORED_VAL, "%llu events in '%s'", "%llu 条事件，存于“%s”")
+PS_MSG(PS_MSG_AN_INTEL, "Intel", "威胁情报")
+PS_MSG(PS_MSG_AN_INTEL_VAL, "%zu indicators; %llu matches, %llu alerts",
+       "%zu 条指标；命中 %llu 次，告警 %llu 条")
+PS_MSG(PS_MSG_AN_INTEL_LOADED,
+       "intel: %zu indicators ready in %.2f s (store %.2f s, tables %.2f s), %.1f MiB\n",
+       "威胁情报：%zu 条指标已就绪，用时 %.2f 秒（读库 %.2f 秒，建表 %.2f 秒），%.1f MiB\n")
+PS_MSG(PS_MSG_AN_INTEL_RELOADED,
+       "intel reloaded: %zu indicators in %.2f s (store %.2f s, tables %.2f s), %.1f MiB\n",
+       "威胁情报已重新加载：%zu 条指标，用时 %.2f 秒（读库 %.2f 秒，建表 %.2f 秒），%.1f MiB\n")
+PS_MSG(PS_MSG_AN_INTEL_SKIPPED, "intel: %zu stored indicators could not be put in the tables\n",
+       "威胁情报：%zu 条已存指标无法放入匹配表\n")
 PS_MSG(PS_MSG_AN_RATE, "Rate", "速率")
 PS_MSG(PS_MSG_AN_RATE_VAL, "%.0f packets/s (%.2f s)", "%.0f 包/秒（%.2f 秒）")
 PS_MSG(PS_MSG_AN_NONE, "none", "无")

@@ -132,6 +132,8 @@ static void collect(struct ps_engine *e, struct stat_list *l)
 		for (i = 1; i < PS_ALPROTO__COUNT; i++)
 			stat_add(l, "app_layer.flow.", ps_alproto_name(i),
 				 w->flows_by_proto[i]);
+		stat_add(l, "", "detect.intel.matches", w->intel_hits);
+		stat_add(l, "", "detect.intel.alerts", w->intel_alerts);
 		for (i = 0; i < ENGINE_NAMES; i++) {
 			if (w->anomalies.e[i].name)
 				stat_add(l, "app_layer.anomaly.",
@@ -254,6 +256,8 @@ void ps_engine_summary(struct ps_engine *e, struct ps_engine_summary *s)
 		s->dropped_events += w->dropped_events;
 		s->store_events += w->store_events;
 		s->store_errors += w->store_errors;
+		s->intel_hits += w->intel_hits;
+		s->intel_alerts += w->intel_alerts;
 		s->anomalies_stream += w->stream_ctr[PS_STREAM_GAP] +
 				       w->stream_ctr[PS_STREAM_OVERLAP_DIFF] +
 				       w->stream_ctr[PS_STREAM_OOO_DROPPED];
