@@ -75,8 +75,12 @@ def expected(tsv):
 	return hits, lists, made_up
 
 
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
+
+
 def run(cmd, **kw):
-	p = subprocess.run(cmd, capture_output=True, text=True, **kw)
+	# from the project root: `panshi init` loads policy/ from there
+	p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, **kw)
 	if p.returncode != 0:
 		sys.exit('failed (%d): %s\n%s' % (p.returncode, ' '.join(cmd),
 						   p.stderr[-3000:]))
@@ -137,6 +141,9 @@ def main():
 		os.path.dirname(os.path.abspath(__file__)), '..', '..', '..',
 		'shared'))
 	a = ap.parse_args()
+	a.panshi = os.path.abspath(a.panshi)
+	a.out = os.path.abspath(a.out)
+	a.shared = os.path.abspath(a.shared)
 	syn = os.path.join(a.shared, 'data', 'pcap', 'synthetic')
 	tsv = os.path.join(syn, 'expected-ti-hits.tsv')
 	if not os.path.exists(tsv):
