@@ -27,6 +27,8 @@ const struct ps_cli_cmd *const ps_cli_cmds[] = {
 	&ps_cmd_intel_show,
 	&ps_cmd_intel_stats,
 	&ps_cmd_intel_sources,
+	&ps_cmd_intel_match,
+	&ps_cmd_intel_reload,
 };
 
 const size_t ps_cli_n_cmds = PS_ARRAY_LEN(ps_cli_cmds);

@@ -222,6 +222,14 @@ PS_MSG(PS_MSG_CMD_INTEL_STATS, "count indicators by type, category and source",
        "按类型、类别和来源统计威胁指标")
 PS_MSG(PS_MSG_CMD_INTEL_SOURCES, "list intelligence sources and their last import",
        "列出情报来源及其最近一次导入")
+PS_MSG(PS_MSG_CMD_INTEL_MATCH, "look values up as the sensor does (exit 1 when none matches)",
+       "按传感器的方式查询取值是否命中情报（全部未命中时退出码为 1）")
+PS_MSG(PS_MSG_CMD_INTEL_RELOAD, "make running sensors rebuild their matching tables from the store",
+       "通知运行中的传感器从数据库重建情报匹配表")
+PS_MSG(PS_MSG_INTEL_NO_MATCH, "%d of %d values matched no indicator\n",
+       "%d/%d 个取值未命中任何指标\n")
+PS_MSG(PS_MSG_INTEL_RELOAD_ASKED, "reload requested: running sensors rebuild within a second or two\n",
+       "已请求重新加载：运行中的传感器将在一两秒内重建匹配表\n")
 PS_MSG(PS_MSG_CLI_BAD_VALUE, "%s: invalid value '%s'", "%s：取值“%s”无效")
 PS_MSG(PS_MSG_INTEL_IMPORTED,
        "%s: read %lld, imported %lld, updated %lld, bad %lld, skipped %lld (%.1f s)\n",
