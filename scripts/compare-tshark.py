@@ -889,7 +889,7 @@ def report(results, tot, pub, nrows, args, version, secs, out):
 		lines.append('%-16s %8d %8d %8d %9s %9s  %d%s' % (
 			f, t['tshark'], t['panshi'], t['matched'],
 			'%.4f' % agr if agr is not None else 'n/a',
-			'%.2f' % thr if thr is not None else '-',
+			'%.3f' % thr if thr is not None else '-',
 			t['captures_differing'], mark))
 		summary[f] = {'tshark': t['tshark'], 'panshi': t['panshi'],
 			      'matched': t['matched'], 'denominator': t['denom'],
