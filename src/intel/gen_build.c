@@ -18,7 +18,10 @@ struct gen_build {
 	/* source id -> name, from the sources table */
 	int64_t *src_ids;
 	const char **src_names;
-	size_t nsrc, src_cap;
+	size_t nsrc, src_cap, src_last;
+	/* malware family names, kept once each (Maltrail: ~3,000 for 1.8 M) */
+	const char **fam;
+	size_t fam_n, fam_cap;
 	int rc;
 };
 
@@ -59,15 +62,66 @@ static int add_source(void *arg, const struct ps_intel_source *s)
 	return PS_OK;
 }
 
-static const char *source_name(const struct gen_build *b, int64_t id)
+static const char *source_name(struct gen_build *b, int64_t id)
 {
 	size_t i;
 
-	/* few sources, listed by name: a linear scan is fine */
-	for (i = 0; i < b->nsrc; i++)
-		if (b->src_ids[i] == id)
+	/* rows come in id order, so mostly from the source of the last one;
+	 * else a scan of the few sources */
+	if (b->src_last < b->nsrc && b->src_ids[b->src_last] == id)
+		return b->src_names[b->src_last];
+	for (i = 0; i < b->nsrc; i++) {
+		if (b->src_ids[i] == id) {
+			b->src_last = i;
 			return b->src_names[i];
+		}
+	}
 	return "?";
+}
+
+static size_t fam_hash(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+/* The one copy of family name s (NULL: out of memory). */
+static const char *family_intern(struct gen_build *b, const char *s)
+{
+	size_t i, mask;
+	const char *c;
+
+	if (2 * (b->fam_n + 1) > b->fam_cap) {
+		size_t nc = b->fam_cap ? 2 * b->fam_cap : 1024, j;
+		const char **t = ps_calloc(PS_MEM_INTEL, nc, sizeof(*t));
+
+		if (!t)
+			return NULL;
+		for (j = 0; j < b->fam_cap; j++) {
+			if (!b->fam[j])
+				continue;
+			for (i = fam_hash(b->fam[j]) & (nc - 1); t[i];
+			     i = (i + 1) & (nc - 1))
+				;
+			t[i] = b->fam[j];
+		}
+		ps_free(b->fam);
+		b->fam = t;
+		b->fam_cap = nc;
+	}
+	mask = b->fam_cap - 1;
+	for (i = fam_hash(s) & mask; (c = b->fam[i]); i = (i + 1) & mask)
+		if (!strcmp(c, s))
+			return c;
+	c = ps_arena_strndup(&b->g->strings, s, strlen(s));
+	if (c) {
+		b->fam[i] = c;
+		b->fam_n++;
+	}
+	return c;
 }
 
 static int add_ioc(void *arg, const struct ps_ioc *ioc)
@@ -101,8 +155,7 @@ static int add_ioc(void *arg, const struct ps_ioc *ioc)
 	m->id = ioc->id;
 	m->value = ps_arena_strndup(&g->strings, ioc->value, vlen);
 	m->family = ioc->family && ioc->family[0] ?
-		    ps_arena_strndup(&g->strings, ioc->family,
-				     strlen(ioc->family)) : NULL;
+		    family_intern(b, ioc->family) : NULL;
 	if (!m->value || (ioc->family && ioc->family[0] && !m->family))
 		return PS_ENOMEM;
 	m->source = source_name(b, ioc->source_id);
@@ -147,6 +200,17 @@ int ps_intel_gen_build(struct ps_store *st, int64_t now_us,
 	g->build_s = mono_s() - t1;
 	ps_free(b.src_ids);
 	ps_free(b.src_names);
+	ps_free(b.fam);
+	/* the array grew by doubling: give back what is not used */
+	if (!rc && g->n && g->n < b.cap) {
+		struct ps_intel_meta *m = ps_realloc(PS_MEM_INTEL, g->meta,
+						     g->n * sizeof(*m));
+
+		if (m) {
+			g->meta = m;
+			b.cap = g->n;
+		}
+	}
 	if (rc) {
 		ps_diag_set(d, "cannot build the intelligence tables: %s",
 			    rc == PS_EDB ? ps_store_errmsg(st) :
