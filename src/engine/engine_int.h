@@ -23,6 +23,7 @@
 #define ENGINE_FLOW_ANOMALIES 4 /* distinct anomaly events per flow */
 #define ENGINE_FLOW_ALERTS 8    /* distinct indicators alerted per flow */
 #define ENGINE_FREE_MAX 4096    /* blocks of each kind kept for reuse */
+#define ENGINE_INTEL_MISS4 8192 /* entries of the IPv4 miss cache */
 #define ENGINE_LATE_CHUNKS 16   /* chunks of an unknown TCP flow watched for TLS */
 #define ENGINE_NAMES 256        /* distinct anomaly / event-type names */
 #define ENGINE_LINE_MAX (4u << 20)
@@ -118,6 +119,9 @@ struct worker {
 	uint64_t intel_number;
 	uint64_t intel_hits, intel_alerts;
 	struct ps_ioc_norm intel_norm; /* scratch for URL normalisation */
+	/* IPv4 addresses that matched nothing in this generation, direct
+	 * mapped: (1 << 32 | address), 0 = empty. Most flows share a side. */
+	uint64_t *intel_miss4;
 	/* Per-flow blocks kept for reuse (flows end and begin all the time):
 	 * flow_app blocks, and parser states by protocol. */
 	void *app_free;

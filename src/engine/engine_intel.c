@@ -28,10 +28,18 @@ void ps_engine_intel_refresh(struct worker *w)
 	ps_intel_gen_unref(w->intel);
 	w->intel = ps_intel_holder_acquire(h, &n);
 	w->intel_number = n;
+	if (!w->intel_miss4)
+		w->intel_miss4 = ps_calloc(PS_MEM_INTEL, ENGINE_INTEL_MISS4,
+					   sizeof(*w->intel_miss4));
+	else   /* what missed before may be listed now */
+		memset(w->intel_miss4, 0,
+		       ENGINE_INTEL_MISS4 * sizeof(*w->intel_miss4));
 }
 
 void ps_engine_intel_release(struct worker *w)
 {
+	ps_free(w->intel_miss4);
+	w->intel_miss4 = NULL;
 	ps_intel_gen_unref(w->intel);
 	w->intel = NULL;
 	w->intel_number = 0;
@@ -135,6 +143,29 @@ static void hits(struct worker *w, struct flow_app *a,
 	}
 }
 
+/* An address's matches; an IPv4 address that matched nothing is
+ * remembered, since most new flows share one side with an earlier one. */
+static size_t match_addr(struct worker *w, const struct ps_addr *a,
+			 enum ps_af af, uint32_t *ids)
+{
+	uint64_t key, *slot = NULL;
+	uint32_t v4;
+	size_t n;
+
+	if (af == PS_AF_INET && w->intel_miss4) {
+		memcpy(&v4, a->b, 4);
+		key = UINT64_C(1) << 32 | v4;
+		slot = &w->intel_miss4[(uint32_t)(v4 * 2654435761u) >>
+				       (32 - 13)];
+		if (*slot == key)
+			return 0;
+	}
+	n = ps_intel_table_match_ip(w->intel->table, a, af, ids, INTEL_IDS);
+	if (!n && slot)
+		*slot = key;
+	return n;
+}
+
 /* A flow's first packet: its two addresses. */
 void ps_engine_intel_flow(struct worker *w, struct ps_flow *f)
 {
@@ -149,9 +180,7 @@ void ps_engine_intel_flow(struct worker *w, struct ps_flow *f)
 	for (side = 0; side < 2; side++) {
 		const struct ps_addr *addr = side ? &f->srv : &f->cli;
 
-		n = ps_intel_table_match_ip(w->intel->table, addr,
-					    (enum ps_af)f->family, ids,
-					    INTEL_IDS);
+		n = match_addr(w, addr, (enum ps_af)f->family, ids);
 		if (!n)
 			continue;
 		a = f->app ? f->app : ps_engine_app_get(w, f);
@@ -232,8 +261,8 @@ void ps_engine_intel_observe(struct worker *w, const struct ps_proto_ctx *c,
 			return;
 		memset(&addr, 0, sizeof(addr));
 		memcpy(addr.b, p, n);
-		m = ps_intel_table_match_ip(t, &addr, n == 4 ? PS_AF_INET :
-					    PS_AF_INET6, ids, INTEL_IDS);
+		m = match_addr(w, &addr, n == 4 ? PS_AF_INET : PS_AF_INET6,
+			       ids);
 		if (m) {
 			v = ps_addr_fmt(&addr, n == 4 ? PS_AF_INET :
 					PS_AF_INET6, atext);
