@@ -122,6 +122,18 @@ static bool enqueue(struct ps_engine *e, struct worker *w,
 #define PIPE 16               /* packets in flight, a power of two */
 #define PIPE_FLOW (PIPE / 2)  /* flow prefetch this many packets ahead */
 
+/* The flow of a packet a few ahead; for one that will start a flow, also
+ * what the intelligence check of its two addresses reads. */
+static void prefetch_flow(struct worker *w, const struct ps_packet *p)
+{
+	if (ps_flow_table_prefetch_flow(&w->flows, p) && w->intel) {
+		ps_intel_table_prefetch_ip(w->intel->table, &p->src,
+					   (enum ps_af)p->family);
+		ps_intel_table_prefetch_ip(w->intel->table, &p->dst,
+					   (enum ps_af)p->family);
+	}
+}
+
 /*
  * Look at the packets queued behind the next one (as far as PIPE) and
  * start loading their flows, as run_pipelined does for one worker.
@@ -140,8 +152,7 @@ static void worker_look_ahead(struct worker *w, struct ps_packet **qa,
 		ps_flow_table_prefetch(&w->flows, q);
 		qa[(*in)++ % PIPE] = q;
 		if (*in - out > PIPE_FLOW)
-			ps_flow_table_prefetch_flow(&w->flows,
-						    qa[(*in - PIPE_FLOW - 1) % PIPE]);
+			prefetch_flow(w, qa[(*in - PIPE_FLOW - 1) % PIPE]);
 	}
 }
 
@@ -242,7 +253,7 @@ static int run_pipelined(struct ps_engine *e, struct ps_source *s,
 		ps_flow_table_prefetch(ft, p);
 		in++;
 		if (in - out > PIPE_FLOW)
-			ps_flow_table_prefetch_flow(ft, &q[(in - PIPE_FLOW - 1) % PIPE]);
+			prefetch_flow(w, &q[(in - PIPE_FLOW - 1) % PIPE]);
 		if (p->flags & PS_PKT_REASSEMBLED) {
 			while (out != in)
 				ps_engine_packet(w, &q[out++ % PIPE]);

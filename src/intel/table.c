@@ -402,6 +402,21 @@ size_t ps_intel_table_match_ip(const struct ps_intel_table *t, const struct ps_a
 	return n;
 }
 
+void ps_intel_table_prefetch_ip(const struct ps_intel_table *t, const struct ps_addr *a,
+				enum ps_af family)
+{
+	const struct tbl_fixset *s;
+	size_t klen;
+
+	if (t == NULL || !t->frozen || a == NULL)
+		return;
+	s = &t->fix[family == PS_AF_INET ? PS_IOC_IPV4 : PS_IOC_IPV6];
+	klen = family == PS_AF_INET ? 4 : 16;
+	if (s->cap)
+		__builtin_prefetch(s->slots + tbl_home(tbl_hash(a->b, klen, &t->seed),
+						       s->cap) * s->stride);
+}
+
 /* A name or parent to look up in the domain set. */
 struct dom_probe {
 	const uint8_t *p;

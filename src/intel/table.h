@@ -136,6 +136,14 @@ size_t ps_intel_table_match_digest(const struct ps_intel_table *t, enum ps_ioc_t
 size_t ps_intel_table_match(const struct ps_intel_table *t, enum ps_ioc_type type,
 			    const char *value, size_t len, uint32_t *ids, size_t max);
 
+/*
+ * Bring the cache lines an exact-address lookup of `a` will read (a hint
+ * for callers that know a lookup is coming, e.g. a packet that will start
+ * a flow); no effect before freeze.
+ */
+void ps_intel_table_prefetch_ip(const struct ps_intel_table *t, const struct ps_addr *a,
+				enum ps_af family);
+
 /* Memory the table holds, in bytes (stats->bytes_total). */
 size_t ps_intel_table_bytes(const struct ps_intel_table *t);
 /* Fill *out; keys[] and bytes[] are zero before freeze. */

@@ -499,22 +499,23 @@ void ps_flow_table_prefetch(const struct ps_flow_table *t, struct ps_packet *p)
 	__builtin_prefetch(&t->buckets[p->flow_hash & t->mask]);
 }
 
-void ps_flow_table_prefetch_flow(const struct ps_flow_table *t, const struct ps_packet *p)
+bool ps_flow_table_prefetch_flow(const struct ps_flow_table *t, const struct ps_packet *p)
 {
 	const struct ps_flow *f;
 
 	if (p->flow_tag != t->tag || t->buckets == NULL)
-		return;
+		return false;
 	f = t->buckets[p->flow_hash & t->mask];
-	if (f != NULL) {
-		/* lookup line, update line and, for TCP, the session's lines */
-		__builtin_prefetch(f);
-		__builtin_prefetch((const char *)f + 64);
-		if (p->ip_proto == PS_IPPROTO_TCP) {
-			__builtin_prefetch(&((const struct flow_slot *)f)->tcp);
-			__builtin_prefetch((const char *)&((const struct flow_slot *)f)->tcp + 64);
-		}
+	if (f == NULL)
+		return true;   /* the packet will start a flow */
+	/* lookup line, update line and, for TCP, the session's lines */
+	__builtin_prefetch(f);
+	__builtin_prefetch((const char *)f + 64);
+	if (p->ip_proto == PS_IPPROTO_TCP) {
+		__builtin_prefetch(&((const struct flow_slot *)f)->tcp);
+		__builtin_prefetch((const char *)&((const struct flow_slot *)f)->tcp + 64);
 	}
+	return false;
 }
 
 struct ps_flow *ps_flow_table_get(struct ps_flow_table *t, const struct ps_packet *p, int *dir)

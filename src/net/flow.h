@@ -200,7 +200,8 @@ struct ps_flow *ps_flow_table_get(struct ps_flow_table *t, const struct ps_packe
  * starts loading the flow the bucket leads to. Neither changes the table.
  */
 void ps_flow_table_prefetch(const struct ps_flow_table *t, struct ps_packet *p);
-void ps_flow_table_prefetch_flow(const struct ps_flow_table *t, const struct ps_packet *p);
+/* true when p's bucket is empty: p will start a flow (a hint, not a promise) */
+bool ps_flow_table_prefetch_flow(const struct ps_flow_table *t, const struct ps_packet *p);
 
 /*
  * Advance table time to now_us (packet time) and, once per second of it,
