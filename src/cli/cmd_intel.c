@@ -389,7 +389,10 @@ static int import_args_parse(struct ps_cli *cli, int argc, char **argv, struct i
 static void report_file(struct ps_cli *cli, const char *path, const struct ps_intel_report *r)
 {
 	for (size_t i = 0; i < r->n_shown; i++)
-		ps_cli_warn(cli, "%s:%ld: %s", path, r->shown[i].line, r->shown[i].msg);
+		if (r->shown[i].where[0] != '\0') /* a record without a line of its own */
+			ps_cli_warn(cli, "%s: %s: %s", path, r->shown[i].where, r->shown[i].msg);
+		else
+			ps_cli_warn(cli, "%s:%ld: %s", path, r->shown[i].line, r->shown[i].msg);
 	if (r->bad > (int64_t)r->n_shown) {
 		char msg[600];
 

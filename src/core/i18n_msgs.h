@@ -248,3 +248,40 @@ PS_MSG(PS_MSG_INTEL_TOO_MANY, "too many rows for a table; use --limit, or --form
        "行数过多，无法以表格显示；请使用 --limit，或 --format csv / json")
 PS_MSG(PS_MSG_INTEL_FAILED_FILES, "%d of %d files could not be imported\n",
        "%d/%d 个文件未能导入\n")
+/* threat intelligence: STIX patterns, STIX import (intel/stix_pattern.c, import_stix.c) */
+PS_MSG(PS_MSG_STIXP_BAD, "bad STIX pattern at offset %ld: %s", "STIX 模式第 %ld 字节处有误：%s")
+PS_MSG(PS_MSG_STIXP_UNSUP, "unsupported STIX pattern: %s", "不支持的 STIX 模式：%s")
+PS_MSG(PS_MSG_STIXP_DROPPED, "%zu unsupported comparisons of the STIX pattern dropped, first: %s",
+       "已舍弃 STIX 模式中 %zu 个不支持的比较，第一个：%s")
+PS_MSG(PS_MSG_STIXP_LONG, "STIX pattern longer than %d bytes or with more than %d comparisons",
+       "STIX 模式超过 %d 字节或多于 %d 个比较")
+PS_MSG(PS_MSG_STIXP_E_EMPTY, "the pattern is empty", "模式为空")
+PS_MSG(PS_MSG_STIXP_E_OBS, "expected '[' or '('", "此处应为“[”或“(”")
+PS_MSG(PS_MSG_STIXP_E_PATH, "expected an object path such as ipv4-addr:value",
+       "此处应为对象路径，如 ipv4-addr:value")
+PS_MSG(PS_MSG_STIXP_E_OP, "expected a comparison operator", "此处应为比较运算符")
+PS_MSG(PS_MSG_STIXP_E_VALUE, "expected a constant", "此处应为常量")
+PS_MSG(PS_MSG_STIXP_E_NEXT, "expected OR, AND, ')' or ']'", "此处应为 OR、AND、“)”或“]”")
+PS_MSG(PS_MSG_STIXP_E_AFTER, "expected OR, AND, FOLLOWEDBY, a qualifier, ')' or the end",
+       "此处应为 OR、AND、FOLLOWEDBY、限定词、“)”或结尾")
+PS_MSG(PS_MSG_STIXP_E_STRING, "unterminated string", "字符串未结束")
+PS_MSG(PS_MSG_STIXP_E_ESCAPE, "bad escape in a string (only \\' and \\\\ are allowed)",
+       "字符串中的转义无效（只允许 \\' 和 \\\\）")
+PS_MSG(PS_MSG_STIXP_E_PAREN, "unbalanced parentheses", "括号不配对")
+PS_MSG(PS_MSG_STIXP_U_KEYWORD, "'%s' (only comparisons joined by OR are read)",
+       "“%s”（只读取以 OR 连接的比较）")
+PS_MSG(PS_MSG_STIXP_U_CMP,
+       "comparison '%s %s' (read: ipv4-addr, ipv6-addr, domain-name, url, file hashes MD5, SHA-1, SHA-256)",
+       "比较“%s %s”（可读取：ipv4-addr、ipv6-addr、domain-name、url、文件哈希 MD5、SHA-1、SHA-256）")
+PS_MSG(PS_MSG_INTEL_JSON, "%s: not valid JSON (line %d, column %d): %s",
+       "%s：不是有效的 JSON（第 %d 行第 %d 列）：%s")
+PS_MSG(PS_MSG_STIX_NOT_BUNDLE, "%s: not a STIX bundle (no \"type\": \"bundle\" with \"objects\")",
+       "%s：不是 STIX 数据包（没有带 \"objects\" 的 \"type\": \"bundle\"）")
+PS_MSG(PS_MSG_INTEL_BAD_PROP, "missing or bad %s", "%s 缺失或无效")
+PS_MSG(PS_MSG_STIX_SKIP_OBJECT, "STIX object not read (only indicators, TLP markings, malware and indicates relationships are)",
+       "未读取的 STIX 对象（只读取指标、TLP 标记、恶意软件及 indicates 关系）")
+PS_MSG(PS_MSG_STIX_SKIP_PATTERN_TYPE, "indicator with a pattern_type other than stix",
+       "pattern_type 不是 stix 的指标")
+PS_MSG(PS_MSG_STIX_SKIP_REVOKED, "revoked indicator", "已撤销的指标")
+PS_MSG(PS_MSG_STIX_SKIP_BENIGN, "benign indicator (an allow-list entry, not a threat)",
+       "良性指标（白名单条目，不是威胁）")

@@ -25,11 +25,12 @@
 #define DOC_MAX ((int64_t)1 << 30)
 #define PROGRESS_EVERY 4096 /* lines between looks at the clock */
 
-/* The formats this build reads; STIX and MISP are added by their files. */
+/* The formats this build reads. */
 static const struct ps_intel_format_ops *const formats[PS_INTEL_FMT__COUNT] = {
 	[PS_INTEL_FMT_LIST] = &ps_intel_fmt_list,
 	[PS_INTEL_FMT_CSV] = &ps_intel_fmt_csv,
 	[PS_INTEL_FMT_MALTRAIL] = &ps_intel_fmt_maltrail,
+	[PS_INTEL_FMT_STIX] = &ps_intel_fmt_stix,
 };
 
 static const char *const format_names[PS_INTEL_FMT__COUNT] = {
@@ -86,6 +87,7 @@ void ps_intel_extra_init(struct ps_intel_extra *x)
 	memset(x, 0, sizeof(*x));
 	x->confidence = -1;
 	x->tlp = -1;
+	x->shareable = -1;
 }
 
 /* ---- bad and skipped lines --------------------------------------------------- */
@@ -97,6 +99,8 @@ void ps_intel_bad_text(struct ps_intel_parse *p, const char *msg)
 	r->bad++;
 	if (r->n_shown < PS_INTEL_BAD_SHOWN) {
 		r->shown[r->n_shown].line = p->line;
+		snprintf(r->shown[r->n_shown].where, sizeof(r->shown[0].where), "%s",
+			 p->where != NULL ? p->where : "");
 		snprintf(r->shown[r->n_shown].msg, sizeof(r->shown[0].msg), "%s", msg);
 		r->n_shown++;
 	}
@@ -215,12 +219,13 @@ static void fill_ioc(struct ps_intel_parse *p, const struct ps_intel_extra *x,
 	ioc->severity = x && x->severity > 0 ? (uint8_t)x->severity : p->severity;
 	ioc->confidence = x && x->confidence >= 0 ? (uint8_t)x->confidence : p->confidence;
 	ioc->tlp = x && x->tlp >= 0 ? (enum ps_tlp)x->tlp : p->tlp;
-	ioc->shareable = p->shareable;
+	ioc->shareable = p->shareable && !(x && x->shareable == 0);
 	ioc->first_seen = x && x->first_seen ? x->first_seen : p->now;
 	ioc->last_seen = x && x->last_seen ? x->last_seen : p->now;
 	if (ioc->last_seen < ioc->first_seen)
 		ioc->last_seen = ioc->first_seen;
-	ioc->expires = p->ttl_us > 0 ? ioc->last_seen + p->ttl_us : 0;
+	ioc->expires = x && x->expires ? x->expires
+		     : p->ttl_us > 0 ? ioc->last_seen + p->ttl_us : 0;
 	ioc->tags = p->tags[0] != '\0' ? p->tags : NULL;
 }
 

@@ -4,7 +4,7 @@
  * the store tables that keep them (migration 2 in store/store_schema.c),
  * bulk upsert, queries for the CLI and the console, the iteration the
  * matching generation is built from, and the importers of plain lists,
- * CSV and Maltrail files.
+ * CSV and Maltrail files and STIX 2.1 bundles.
  *
  * Threads: like the store, a handle and the objects made from it belong
  * to one thread at a time. Parsing (ps_intel_parse_mem) keeps no global
@@ -239,7 +239,7 @@ enum ps_intel_format {
 	PS_INTEL_FMT_LIST,      /* one value per line, also ipsum and uBlock/ABP lines */
 	PS_INTEL_FMT_CSV,       /* RFC 4180 with a column mapping */
 	PS_INTEL_FMT_MALTRAIL,  /* indicator<TAB>type<TAB>category<TAB>family */
-	PS_INTEL_FMT_STIX,      /* STIX 2.1 bundle (intel-interop) */
+	PS_INTEL_FMT_STIX,      /* STIX 2.1 bundle (import_stix.c) */
 	PS_INTEL_FMT_MISP,      /* MISP feed (intel-interop) */
 	PS_INTEL_FMT__COUNT
 };
@@ -313,6 +313,8 @@ struct ps_intel_report {
 	size_t n_shown;
 	struct {
 		long line;
+		char where[160];  /* a record that has no line: "indicator--<uuid>",
+				   * "<event>.json:<attribute uuid>"; "" otherwise */
 		char msg[256];
 	} shown[PS_INTEL_BAD_SHOWN];
 	size_t n_skip_kinds;

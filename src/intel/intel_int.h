@@ -43,6 +43,9 @@ struct ps_intel_parse {
 	struct ps_ioc_norm norm;      /* scratch for ps_intel_emit */
 	char tags[PS_INTEL_TAGS_MAX + 1];
 	struct ps_diag diag;
+	/* the record a bad line is about when it has no line of its own
+	 * (a STIX object id, "<event>.json:<attribute uuid>"); NULL none */
+	const char *where;
 };
 
 /* What a record may say about its indicator beyond the value. */
@@ -57,6 +60,9 @@ struct ps_intel_extra {
 	size_t tags_len;
 	int64_t first_seen, last_seen; /* 0: now */
 	bool subdomains;
+	int64_t expires;               /* 0: by the TTL of the import or source */
+	int shareable;                 /* -1: default; 0: not shareable (a record can
+					* only restrict, never widen, what the import allows) */
 };
 
 /* An extra with everything at its default. */
@@ -99,6 +105,67 @@ struct ps_intel_format_ops {
 extern const struct ps_intel_format_ops ps_intel_fmt_list;
 extern const struct ps_intel_format_ops ps_intel_fmt_csv;
 extern const struct ps_intel_format_ops ps_intel_fmt_maltrail;
+extern const struct ps_intel_format_ops ps_intel_fmt_stix;
+
+/* ---- STIX patterns (stix_pattern.c) ---------------------------------------- */
+
+/*
+ * The ids of the TLP 2.0 marking definitions (OASIS cti-stix-common-objects,
+ * extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d), by enum
+ * ps_tlp; import_stix.c also reads the TLP 1.0 ids of STIX 2.1 section 7.2.1.4.
+ */
+extern const char *const ps_stix_tlp2_ids[PS_TLP__COUNT];
+
+/* One comparison of a STIX pattern that names an indicator we keep. */
+struct ps_stix_cmp {
+	enum ps_ioc_type type;  /* IPV4 or IPV6 (address or CIDR), DOMAIN, URL,
+				 * MD5, SHA1, SHA256, JA3, JA4 */
+	bool subdomains;        /* domain-name:value LIKE '%.name' */
+	size_t off, len;        /* the unescaped string constant in values */
+};
+
+/*
+ * The result of parsing one pattern of the subset we read: comparisons
+ * joined by OR (inside one [...] or across several [...] OR [...], with
+ * parentheses), each `path = 'string'` on ipv4-addr:value,
+ * ipv6-addr:value (also ISSUBSET 'CIDR'), domain-name:value (also LIKE
+ * '%.name'), url:value, file:hashes.MD5 / 'SHA-1' / 'SHA-256' (quoted or
+ * not, SHA1 and SHA256 too), and our x-panshi-tls-fingerprint:ja3 / ja4.
+ * A comparison OR'd with others on anything else (other object types,
+ * operators, NOT, EXISTS, other hashes) is dropped and counted: what the
+ * rest matches is still a subset of what the pattern matches. AND,
+ * FOLLOWEDBY and the qualifiers WITHIN, REPEATS, START/STOP make the
+ * whole pattern unsupported. Keywords are case-insensitive as in the
+ * STIX grammar; strings know only the escapes \' and \\.
+ */
+struct ps_stix_pattern {
+	struct ps_vec cmps;     /* struct ps_stix_cmp */
+	struct ps_buf values;   /* the constants, each followed by a NUL */
+	size_t dropped;         /* comparisons dropped */
+	/* why the parse failed, or why the first comparison was dropped */
+	enum ps_msg_id why;
+	size_t at;              /* byte offset in the pattern */
+	char what[96];          /* the path or keyword concerned */
+	char op[16];            /* the operator of a dropped comparison */
+};
+
+#define PS_STIX_PATTERN_MAX (1 << 20)   /* bytes */
+#define PS_STIX_CMP_MAX 100000
+
+void ps_stix_pattern_init(struct ps_stix_pattern *sp);
+void ps_stix_pattern_release(struct ps_stix_pattern *sp);
+/*
+ * Parse `n` bytes at `s` into sp (emptied first). Returns PS_OK (cmps
+ * filled; dropped may be > 0), PS_EPROTO (not a valid pattern: why/at),
+ * PS_EUNSUP (valid as far as read, but AND, FOLLOWEDBY or a qualifier:
+ * why/what), PS_ELIMIT (longer than PS_STIX_PATTERN_MAX or more than
+ * PS_STIX_CMP_MAX comparisons), PS_ENOMEM.
+ */
+int ps_stix_pattern_parse(struct ps_stix_pattern *sp, const char *s, size_t n) PS_MUST_USE;
+/* The value of comparison i, NUL-terminated (borrowed from sp). */
+const char *ps_stix_pattern_value(const struct ps_stix_pattern *sp, size_t i);
+/* Why the last parse failed or dropped a comparison, in the current language. */
+void ps_stix_pattern_why(const struct ps_stix_pattern *sp, int rc, char *buf, size_t n);
 
 /* True when s[0..n) is valid UTF-8 without NUL bytes. */
 bool ps_intel_utf8_valid(const char *s, size_t n);

@@ -375,10 +375,10 @@ static void test_hostile_input(void **state)
 	o.severity = 9;
 	assert_int_equal(ps_intel_parse_mem(&o, "x", "a", 1, sink, &g, &r, &d), PS_EINVAL);
 	o.severity = 0;
-	o.format = PS_INTEL_FMT_STIX; /* not in this build yet */
+	o.format = PS_INTEL_FMT_STIX; /* a document that is no bundle (test_stix.c) */
 	assert_int_equal(ps_intel_parse_mem(&o, "x.json", "{}", 2, sink, &g, &r, &d),
-			 PS_EUNSUP);
-	assert_non_null(strstr(d.msg, "format 'stix' is not available"));
+			 PS_EINVAL);
+	assert_non_null(strstr(d.msg, "x.json: not a STIX bundle"));
 	/* empty input */
 	o.format = PS_INTEL_FMT_CSV;
 	OK(ps_intel_parse_mem(&o, "e.csv", "", 0, sink, &g, &r, &d));
