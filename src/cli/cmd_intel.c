@@ -273,10 +273,14 @@ struct import_args {
 static void default_source(const char *path, char *out, size_t n)
 {
 	static const char *const ext[] = {".txt", ".csv", ".tsv", ".lst", ".list", ".json"};
-	const char *base = strrchr(path, '/');
-	size_t len;
+	const char *base;
+	size_t len = strlen(path);
 
-	snprintf(out, n, "%s", base ? base + 1 : path);
+	while (len > 1 && path[len - 1] == '/') /* a directory given as "feed/" */
+		len--;
+	base = memrchr(path, '/', len);
+	snprintf(out, n, "%.*s", (int)(len - (base ? (size_t)(base + 1 - path) : 0)),
+		 base ? base + 1 : path);
 	len = strlen(out);
 	if (len > 3 && strcmp(out + len - 3, ".gz") == 0)
 		out[len -= 3] = '\0';

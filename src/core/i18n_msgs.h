@@ -248,7 +248,7 @@ PS_MSG(PS_MSG_INTEL_TOO_MANY, "too many rows for a table; use --limit, or --form
        "行数过多，无法以表格显示；请使用 --limit，或 --format csv / json")
 PS_MSG(PS_MSG_INTEL_FAILED_FILES, "%d of %d files could not be imported\n",
        "%d/%d 个文件未能导入\n")
-/* threat intelligence: STIX patterns, STIX import (intel/stix_pattern.c, import_stix.c) */
+/* threat intelligence: STIX patterns, STIX and MISP import (intel/stix_pattern.c, import_stix.c, import_misp.c) */
 PS_MSG(PS_MSG_STIXP_BAD, "bad STIX pattern at offset %ld: %s", "STIX 模式第 %ld 字节处有误：%s")
 PS_MSG(PS_MSG_STIXP_UNSUP, "unsupported STIX pattern: %s", "不支持的 STIX 模式：%s")
 PS_MSG(PS_MSG_STIXP_DROPPED, "%zu unsupported comparisons of the STIX pattern dropped, first: %s",
@@ -285,3 +285,13 @@ PS_MSG(PS_MSG_STIX_SKIP_PATTERN_TYPE, "indicator with a pattern_type other than 
 PS_MSG(PS_MSG_STIX_SKIP_REVOKED, "revoked indicator", "已撤销的指标")
 PS_MSG(PS_MSG_STIX_SKIP_BENIGN, "benign indicator (an allow-list entry, not a threat)",
        "良性指标（白名单条目，不是威胁）")
+PS_MSG(PS_MSG_MISP_NO_EVENT, "%s: not a MISP event (no \"Event\" object)",
+       "%s：不是 MISP 事件（没有 \"Event\" 对象）")
+PS_MSG(PS_MSG_MISP_NO_EVENTS, "%s: no manifest.json and no event files", "%s：既没有 manifest.json 也没有事件文件")
+PS_MSG(PS_MSG_MISP_EVENT_FILE, "cannot read the event: %s", "无法读取事件：%s")
+PS_MSG(PS_MSG_MISP_BAD_UUID, "manifest entry '%s' is not a UUID", "清单条目“%s”不是 UUID")
+PS_MSG(PS_MSG_MISP_SKIP_IDS, "attribute with to_ids false (context, not for detection)",
+       "to_ids 为 false 的属性（上下文信息，不用于检测）")
+PS_MSG(PS_MSG_MISP_SKIP_TYPE, "MISP attribute type that is not an indicator type here",
+       "不属于本系统指标类型的 MISP 属性")
+PS_MSG(PS_MSG_MISP_SKIP_DELETED, "deleted attribute", "已删除的属性")

@@ -31,6 +31,7 @@ static const struct ps_intel_format_ops *const formats[PS_INTEL_FMT__COUNT] = {
 	[PS_INTEL_FMT_CSV] = &ps_intel_fmt_csv,
 	[PS_INTEL_FMT_MALTRAIL] = &ps_intel_fmt_maltrail,
 	[PS_INTEL_FMT_STIX] = &ps_intel_fmt_stix,
+	[PS_INTEL_FMT_MISP] = &ps_intel_fmt_misp,
 };
 
 static const char *const format_names[PS_INTEL_FMT__COUNT] = {

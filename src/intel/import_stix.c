@@ -4,7 +4,8 @@
  * and turns each indicator's pattern into indicators of our model, with
  * its validity, confidence, TLP marking, labels, indicator types, the
  * malware it indicates and our x_panshi_* properties, so that what the
- * STIX exporter writes comes back unchanged.
+ * STIX exporter writes comes back unchanged. A .json file that is a MISP
+ * event is handed to the MISP importer.
  *
  * Mapping (docs/INTEL.md has the table):
  *   pattern           stix_pattern.c; every supported comparison is one indicator
@@ -514,6 +515,14 @@ static int object(struct ps_intel_parse *p, struct stix_state *s, json_t *o, siz
 	return PS_OK;
 }
 
+/* The file name without its directories, for locations of MISP attributes. */
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b != NULL ? b + 1 : path;
+}
+
 static int stix_document(struct ps_intel_parse *p, const char *data, size_t len)
 {
 	struct stix_state *s = p->state;
@@ -527,6 +536,8 @@ static int stix_document(struct ps_intel_parse *p, const char *data, size_t len)
 			  je.column, je.text);
 		return PS_EINVAL;
 	}
+	if (json_object_get(s->root, "Event") != NULL || json_object_get(s->root, "response"))
+		return ps_intel_misp_event(p, s->root, base_name(p->name));
 	objects = json_object_get(s->root, "objects");
 	if (!str_eq(s->root, "type", "bundle") && str_of(s->root, "type") != NULL &&
 	    str_of(s->root, "id") != NULL) {

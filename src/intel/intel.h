@@ -4,7 +4,7 @@
  * the store tables that keep them (migration 2 in store/store_schema.c),
  * bulk upsert, queries for the CLI and the console, the iteration the
  * matching generation is built from, and the importers of plain lists,
- * CSV and Maltrail files and STIX 2.1 bundles.
+ * CSV and Maltrail files, STIX 2.1 bundles and MISP feeds.
  *
  * Threads: like the store, a handle and the objects made from it belong
  * to one thread at a time. Parsing (ps_intel_parse_mem) keeps no global
@@ -240,7 +240,7 @@ enum ps_intel_format {
 	PS_INTEL_FMT_CSV,       /* RFC 4180 with a column mapping */
 	PS_INTEL_FMT_MALTRAIL,  /* indicator<TAB>type<TAB>category<TAB>family */
 	PS_INTEL_FMT_STIX,      /* STIX 2.1 bundle (import_stix.c) */
-	PS_INTEL_FMT_MISP,      /* MISP feed (intel-interop) */
+	PS_INTEL_FMT_MISP,      /* MISP feed directory or event JSON (import_misp.c) */
 	PS_INTEL_FMT__COUNT
 };
 

@@ -106,6 +106,18 @@ extern const struct ps_intel_format_ops ps_intel_fmt_list;
 extern const struct ps_intel_format_ops ps_intel_fmt_csv;
 extern const struct ps_intel_format_ops ps_intel_fmt_maltrail;
 extern const struct ps_intel_format_ops ps_intel_fmt_stix;
+extern const struct ps_intel_format_ops ps_intel_fmt_misp;
+
+/*
+ * Import one MISP event document (a parsed {"Event": ...} object, or a
+ * {"response": [{"Event": ...}, ...]} answer of restSearch); `file` names
+ * it in bad-record locations. Used by the MISP format and by the STIX
+ * format when a .json file turns out to be a MISP event. Returns PS_OK
+ * (bad attributes counted), PS_EINVAL (not an event: p->diag says why),
+ * PS_ENOMEM or the sink's error.
+ */
+struct json_t;
+int ps_intel_misp_event(struct ps_intel_parse *p, struct json_t *root, const char *file);
 
 /* ---- STIX patterns (stix_pattern.c) ---------------------------------------- */
 

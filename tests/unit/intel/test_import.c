@@ -504,7 +504,9 @@ static void test_import_file(void **state)
 	/* a missing file is an error naming it */
 	assert_int_equal(ps_intel_import_file(st, &o, "/nonexistent/x.txt", r, &d), PS_ENOENT);
 	assert_string_equal(d.msg, "cannot open '/nonexistent/x.txt': No such file or directory");
-	assert_int_equal(ps_intel_import_file(st, &o, tmpdir, r, &d), PS_EUNSUP); /* MISP */
+	/* a directory is a MISP feed (test_misp.c): this one has no events */
+	assert_int_equal(ps_intel_import_file(st, &o, tmpdir, r, &d), PS_EINVAL);
+	assert_non_null(strstr(d.msg, "no manifest.json and no event files"));
 	o.format = PS_INTEL_FMT_LIST;
 	assert_int_equal(ps_intel_import_file(st, &o, tmpdir, r, &d), PS_EIO);
 	assert_non_null(strstr(d.msg, "Is a directory"));
