@@ -295,3 +295,14 @@ PS_MSG(PS_MSG_MISP_SKIP_IDS, "attribute with to_ids false (context, not for dete
 PS_MSG(PS_MSG_MISP_SKIP_TYPE, "MISP attribute type that is not an indicator type here",
        "不属于本系统指标类型的 MISP 属性")
 PS_MSG(PS_MSG_MISP_SKIP_DELETED, "deleted attribute", "已删除的属性")
+/* threat intelligence: exporters (intel/export*.c) */
+PS_MSG(PS_MSG_EXPORT_NOTE_TLSFP,
+       "JA3/JA4 has no STIX 2.1 cyber-observable: written as a custom x-panshi-tls-fingerprint pattern",
+       "JA3/JA4 在 STIX 2.1 中没有对应的网络可观测对象：以自定义 x-panshi-tls-fingerprint 模式写出")
+PS_MSG(PS_MSG_EXPORT_NOTE_LIKE,
+       "subdomain match of a name with '_' is no STIX LIKE: only in x_panshi_subdomains",
+       "含“_”的域名的子域匹配无法写成 STIX LIKE：只记录在 x_panshi_subdomains 中")
+PS_MSG(PS_MSG_EXPORT_NOTE_UNTIL,
+       "expiry not after first seen cannot be valid_until: only in x_panshi_expires",
+       "不晚于首次发现时间的过期时间无法写成 valid_until：只记录在 x_panshi_expires 中")
+PS_MSG(PS_MSG_EXPORT_WRITE, "cannot write the export: %s", "无法写出导出结果：%s")

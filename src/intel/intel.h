@@ -3,8 +3,9 @@
  * The threat-intelligence library: the indicator model, sources (feeds),
  * the store tables that keep them (migration 2 in store/store_schema.c),
  * bulk upsert, queries for the CLI and the console, the iteration the
- * matching generation is built from, and the importers of plain lists,
- * CSV and Maltrail files, STIX 2.1 bundles and MISP feeds.
+ * matching generation is built from, the importers of plain lists, CSV,
+ * Maltrail files, STIX 2.1 bundles and MISP feeds, and the exporters
+ * (STIX 2.1, CSV, GB/T 36643).
  *
  * Threads: like the store, a handle and the objects made from it belong
  * to one thread at a time. Parsing (ps_intel_parse_mem) keeps no global
@@ -16,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/err.h"
 #include "intel/ioc.h"
@@ -356,5 +358,87 @@ int ps_intel_parse_mem(const struct ps_intel_import_opts *o, const char *name,
 		       const void *data, size_t len, ps_intel_sink_fn sink,
 		       void *arg, struct ps_intel_report *r,
 		       struct ps_diag *d) PS_MUST_USE;
+
+/* ---- exporters ------------------------------------------------------------------ */
+
+enum ps_intel_export_fmt {
+	PS_INTEL_EXPORT_STIX = 0,   /* STIX 2.1 bundle (export_stix.c) */
+	PS_INTEL_EXPORT_CSV,        /* CSV with a header line (export_csv.c) */
+	PS_INTEL_EXPORT_GBT36643,   /* GB/T 36643-2018 style JSON, our mapping (export_gbt36643.c) */
+	PS_INTEL_EXPORT__COUNT
+};
+
+/* "stix" "csv" "gbt36643"; "" out of range. */
+const char *ps_intel_export_fmt_name(enum ps_intel_export_fmt f);
+/* Parse one of those names (case-insensitive). PS_EINVAL otherwise. */
+int ps_intel_export_fmt_parse(const char *s, enum ps_intel_export_fmt *out) PS_MUST_USE;
+
+/* Why an indicator may not leave in an export (ps_intel_export_check). */
+enum ps_intel_withhold {
+	PS_INTEL_EXPORT_OK = 0,
+	PS_INTEL_WITHHOLD_UNSHAREABLE,  /* shareable is false: never exported */
+	PS_INTEL_WITHHOLD_RED,          /* TLP:RED: never exported */
+	PS_INTEL_WITHHOLD_TLP,          /* TLP above the export's maximum */
+};
+
+/*
+ * The export rule, the one place it is decided: an indicator leaves only
+ * when it is shareable and its TLP is at most tlp_max; TLP:RED never
+ * leaves, whatever tlp_max says. Pure, thread-safe.
+ */
+enum ps_intel_withhold ps_intel_export_check(const struct ps_ioc *ioc, enum ps_tlp tlp_max);
+
+struct ps_intel_export_opts {
+	enum ps_intel_export_fmt format;
+	/*
+	 * Which stored indicators to consider (type, source, category,
+	 * live_at; limit and offset are ignored). tlp_max is the export's
+	 * maximum TLP (the CLI's default is green); `exportable` is not
+	 * needed: the export rule is always applied, per indicator, so that
+	 * what is withheld can be counted by reason.
+	 */
+	struct ps_intel_filter filter;
+	const char *producer;  /* STIX identity / GB/T producer name; NULL "Panshi" */
+};
+
+#define PS_INTEL_EXPORT_NOTES 8
+
+/*
+ * What an export did. selected = exported + withheld_* + dropped. Notes
+ * count indicators the format cannot represent in its standard vocabulary,
+ * per reason (in the current language): `kept` notes were exported all
+ * the same in a documented non-standard form (a custom STIX object path
+ * or property), the others were dropped.
+ */
+struct ps_intel_export_report {
+	int64_t selected;               /* indicators the filter selected */
+	int64_t exported;
+	int64_t withheld_unshareable;
+	int64_t withheld_red;
+	int64_t withheld_tlp;
+	int64_t approximated;           /* exported with at least one kept note */
+	int64_t dropped;                /* not representable at all */
+	size_t n_notes;
+	struct {
+		char reason[200];
+		int64_t count;
+		bool kept;
+	} notes[PS_INTEL_EXPORT_NOTES];
+	int64_t elapsed_us;
+};
+
+/*
+ * Write the indicators o->filter selects that pass the export rule to
+ * `out` in o->format, streaming in id order (memory does not grow with
+ * the number of indicators, except for the set of malware families of a
+ * STIX or GB/T export). The output is deterministic: the same store
+ * content gives the same bytes (STIX ids are UUIDv5 of type, value and
+ * source under a fixed namespace; no clock is read). *r gets the counts.
+ * Returns PS_OK, PS_EINVAL (bad options), PS_EIO (writing failed), PS_EDB,
+ * PS_ENOMEM, with the reason in `d`. On failure `out` holds a partial
+ * document: write to a temporary file and rename.
+ */
+int ps_intel_export(struct ps_store *st, const struct ps_intel_export_opts *o, FILE *out,
+		    struct ps_intel_export_report *r, struct ps_diag *d) PS_MUST_USE;
 
 #endif

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * STIX 2.1: the pattern parser (the subset read, what is dropped, what is
- * refused and where) and the import of the hand-written bundle in
- * tests/data/intel/stix/bundle.json and of bad objects.
+ * refused and where), the import of the hand-written bundle in
+ * tests/data/intel/stix/bundle.json, and the round trip: indicators of
+ * every type stored in SQLite, exported as a bundle and imported again
+ * come back with the same fields; the export is byte-for-byte stable and
+ * its ids are the UUIDv5 Python's uuid.uuid5 computes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -423,6 +426,292 @@ static void test_bundle_errors(void **state)
 	ps_free(g);
 }
 
+/* ---- the round trip through the store ------------------------------------------------------ */
+
+struct fx {
+	char dir[256], db[300];
+	struct ps_store *st;
+	int64_t src;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = ps_calloc(PS_MEM_TEST, 1, sizeof(*f));
+	struct ps_intel_source s = {.name = "orig", .format = "list", .confidence = -1,
+				    .tlp = -1, .shareable = -1};
+	struct ps_diag d;
+
+	if (f == NULL)
+		return -1;
+	*state = f;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/panshi-stix-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+	if (ps_store_open(f->db, NULL, &f->st, &d) != PS_OK ||
+	    ps_store_migrate(f->st, NULL, NULL, &d) != PS_OK ||
+	    ps_intel_source_put(f->st, &s, &f->src) != PS_OK)
+		return -1;
+	ps_i18n_set_lang(PS_LANG_EN);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	static const char *const sfx[] = {"", "-wal", "-shm"};
+	struct fx *f = *state;
+	char path[400];
+
+	ps_store_close(f->st);
+	for (size_t i = 0; i < PS_ARRAY_LEN(sfx); i++) {
+		snprintf(path, sizeof(path), "%s%s", f->db, sfx[i]);
+		unlink(path);
+	}
+	rmdir(f->dir);
+	ps_free(f);
+	return 0;
+}
+
+/* What the test stores: the value is normalised as an importer would. */
+struct item {
+	enum ps_ioc_type type;
+	const char *value;
+	enum ps_ioc_category cat;
+	int severity, confidence;
+	const char *family, *tags;
+	enum ps_tlp tlp;
+	bool shareable;
+	int64_t first, last, expires;
+};
+
+static const struct item items[] = {
+	{PS_IOC_IPV4, "192.0.2.10", PS_IOC_CAT_MALICIOUS_IP, 5, 100, "Mirai", "c2,port:23",
+	 PS_TLP_CLEAR, true, T0 + 123456, T0 + 2 * HOUR, T0 + 720 * HOUR},
+	{PS_IOC_IPV6, "2001:db8::10", PS_IOC_CAT_OTHER, 1, 0, NULL, NULL, PS_TLP_GREEN, true,
+	 T0, T0, 0},
+	{PS_IOC_CIDR4, "198.51.100.0/24", PS_IOC_CAT_SECURITY_HAZARD, 2, 10, NULL, "scan",
+	 PS_TLP_AMBER, true, T0 - HOUR, T0 + 7, 0},
+	{PS_IOC_CIDR6, "2001:db8:1::/48", PS_IOC_CAT_SECURITY_INCIDENT, 4, 60, NULL, NULL,
+	 PS_TLP_AMBER_STRICT, true, T0, T0 + 1000, 0},
+	{PS_IOC_DOMAIN, "*.evil.example", PS_IOC_CAT_MALICIOUS_DOMAIN, 3, 50, "TrickBot",
+	 "phishing", PS_TLP_GREEN, true, T0, T0 + HOUR, T0 + 2 * HOUR},
+	{PS_IOC_DOMAIN, "*.my_host.example", PS_IOC_CAT_MALICIOUS_DOMAIN, 3, 50, NULL, NULL,
+	 PS_TLP_GREEN, true, T0, T0, 0},
+	{PS_IOC_DOMAIN, "plain.example", PS_IOC_CAT_MALICIOUS_MESSAGE, 3, 50, NULL, NULL,
+	 PS_TLP_GREEN, true, T0, T0, 0},
+	{PS_IOC_URL, "http://evil.example/it's/x?q='1'", PS_IOC_CAT_MALICIOUS_URL, 4, 70, NULL,
+	 "a b,c", PS_TLP_GREEN, true, T0, T0, 0},
+	{PS_IOC_MD5, "d41d8cd98f00b204e9800998ecf8427e", PS_IOC_CAT_MALICIOUS_PROGRAM, 3, 50,
+	 "Emotet", NULL, PS_TLP_GREEN, true, T0, T0, 0},
+	{PS_IOC_SHA1, "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3", PS_IOC_CAT_MALICIOUS_PROGRAM,
+	 3, 50, "Emotet", NULL, PS_TLP_AMBER, true, T0, T0, 0},
+	{PS_IOC_SHA256, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+	 PS_IOC_CAT_MALICIOUS_PROGRAM, 3, 50, "灰鸽子", "中文,样本", PS_TLP_GREEN, true, T0, T0, 0},
+	{PS_IOC_JA3, "e7d705a3286e19ea42f587b344ee6865", PS_IOC_CAT_MALICIOUS_PROGRAM, 3, 50,
+	 NULL, NULL, PS_TLP_GREEN, true, T0, T0, 0},
+	{PS_IOC_JA4, "t13d1516h2_8daaf6152771_e5627efa2ab1", PS_IOC_CAT_MALICIOUS_PROGRAM, 3, 50,
+	 NULL, NULL, PS_TLP_GREEN, true, T0, T0, 0},
+	/* an expiry that cannot be valid_until */
+	{PS_IOC_IPV4, "192.0.2.11", PS_IOC_CAT_MALICIOUS_IP, 3, 50, NULL, NULL, PS_TLP_GREEN,
+	 true, T0, T0, T0},
+	/* never exported */
+	{PS_IOC_IPV4, "192.0.2.12", PS_IOC_CAT_MALICIOUS_IP, 3, 50, NULL, NULL, PS_TLP_RED,
+	 true, T0, T0, 0},
+	{PS_IOC_IPV4, "192.0.2.13", PS_IOC_CAT_MALICIOUS_IP, 3, 50, NULL, NULL, PS_TLP_GREEN,
+	 false, T0, T0, 0},
+};
+
+#define N_EXPORTED 14
+
+static void store_items(struct fx *f, struct row *want)
+{
+	struct ps_intel_writer *w;
+	struct ps_ioc_norm n;
+	struct ps_diag d;
+
+	OK(ps_intel_writer_open(f->st, 0, &w));
+	for (size_t i = 0; i < PS_ARRAY_LEN(items); i++) {
+		const struct item *it = &items[i];
+		struct ps_ioc ioc = {
+			.category = it->cat, .severity = (uint8_t)it->severity,
+			.confidence = (uint8_t)it->confidence, .family = it->family,
+			.tags = it->tags, .source_id = f->src, .first_seen = it->first,
+			.last_seen = it->last, .expires = it->expires, .tlp = it->tlp,
+			.shareable = it->shareable,
+		};
+
+		if (ps_ioc_normalize(it->type, it->value, strlen(it->value), &n, &d) != PS_OK)
+			fail_msg("%s: %s", it->value, d.msg);
+		assert_int_equal(n.type, it->type);
+		ioc.type = n.type;
+		ioc.value = n.value;
+		ioc.prefix = n.prefix;
+		ioc.subdomains = n.subdomains;
+		OK(ps_intel_writer_add(w, &ioc));
+		keep_row(&want[i], &ioc);
+	}
+	OK(ps_intel_writer_commit(w));
+	ps_intel_writer_free(w);
+}
+
+/* Export the store as STIX with tlp_max amber+strict into a new buffer. */
+static char *export_stix(struct fx *f, struct ps_intel_export_report *r, size_t *len)
+{
+	struct ps_intel_export_opts o = {.format = PS_INTEL_EXPORT_STIX};
+	struct ps_diag d;
+	FILE *tmp = tmpfile();
+	char *buf;
+	long n;
+
+	assert_non_null(tmp);
+	o.filter.tlp_max = PS_TLP_AMBER_STRICT;
+	if (ps_intel_export(f->st, &o, tmp, r, &d) != PS_OK)
+		fail_msg("export: %s", d.msg);
+	n = ftell(tmp);
+	assert_true(n > 0);
+	rewind(tmp);
+	buf = ps_malloc(PS_MEM_TEST, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, tmp), (size_t)n);
+	buf[n] = '\0';
+	fclose(tmp);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void same_row(const struct row *a, const struct row *b)
+{
+	if (a->type != b->type || strcmp(a->value, b->value) != 0 || a->prefix != b->prefix ||
+	    a->subdomains != b->subdomains || a->category != b->category ||
+	    a->severity != b->severity || a->confidence != b->confidence ||
+	    strcmp(a->family, b->family) != 0 || strcmp(a->tags, b->tags) != 0 ||
+	    a->tlp != b->tlp || a->shareable != b->shareable || a->first_seen != b->first_seen ||
+	    a->last_seen != b->last_seen || a->expires != b->expires)
+		fail_msg("%s '%s': got cat %d sev %d conf %d fam '%s' tags '%s' tlp %d share %d "
+			 "sub %d first %lld last %lld exp %lld; want cat %d sev %d conf %d fam '%s' "
+			 "tags '%s' tlp %d share %d sub %d first %lld last %lld exp %lld",
+			 ps_ioc_type_name(b->type), b->value, a->category, a->severity,
+			 a->confidence, a->family, a->tags, a->tlp, a->shareable, a->subdomains,
+			 (long long)a->first_seen, (long long)a->last_seen, (long long)a->expires,
+			 b->category, b->severity, b->confidence, b->family, b->tags, b->tlp,
+			 b->shareable, b->subdomains, (long long)b->first_seen,
+			 (long long)b->last_seen, (long long)b->expires);
+}
+
+static void test_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct row *want = ps_calloc(PS_MEM_TEST, PS_ARRAY_LEN(items), sizeof(*want));
+	struct got *g = ps_calloc(PS_MEM_TEST, 1, sizeof(*g));
+	struct ps_intel_export_report r;
+	struct ps_intel_import_opts o;
+	struct ps_intel_report ir;
+	struct ps_diag d;
+	size_t len, len2;
+	char *bundle, *again;
+
+	store_items(f, want);
+	bundle = export_stix(f, &r, &len);
+	assert_int_equal(r.selected, 16);
+	assert_int_equal(r.exported, N_EXPORTED);
+	assert_int_equal(r.withheld_red, 1);
+	assert_int_equal(r.withheld_unshareable, 1);
+	assert_int_equal(r.withheld_tlp, 0);
+	assert_int_equal(r.dropped, 0);
+	assert_int_equal(r.approximated, 4); /* JA3, JA4, '_' name, expiry */
+	assert_int_equal(r.n_notes, 3);
+	assert_int_equal(r.notes[0].count, 1); /* '_' in a name, the first met */
+	assert_non_null(strstr(r.notes[0].reason, "x_panshi_subdomains"));
+	assert_int_equal(r.notes[1].count, 2);
+	assert_non_null(strstr(r.notes[1].reason, "x-panshi-tls-fingerprint"));
+	assert_true(r.notes[1].kept);
+	assert_int_equal(r.notes[2].count, 1);
+	assert_non_null(strstr(r.notes[2].reason, "x_panshi_expires"));
+	/* what never leaves is not in the bundle */
+	assert_null(strstr(bundle, "192.0.2.12"));
+	assert_null(strstr(bundle, "192.0.2.13"));
+	/* ids: UUIDv5 as uuid.uuid5(UUID('3618de5a-...'), 'indicator|ipv4|192.0.2.10|orig') */
+	assert_non_null(strstr(bundle, "\"id\":\"indicator--cd3ef65a-d9f6-5c4f-b534-87368d0a6f02\""));
+	assert_non_null(strstr(bundle, "\"id\":\"identity--ebc65767-a28f-5f9e-b877-80616e5492e6\""));
+	/* the same store gives the same bytes */
+	again = export_stix(f, &r, &len2);
+	assert_int_equal(len, len2);
+	assert_memory_equal(bundle, again, len);
+	ps_free(again);
+	/* and importing it gives the same indicators */
+	ps_intel_import_opts_init(&o);
+	o.format = PS_INTEL_FMT_STIX;
+	o.now_us = T0 + 1000 * HOUR;
+	OK(ps_intel_parse_mem(&o, "export.json", bundle, len, sink, g, &ir, &d));
+	assert_int_equal(ir.bad, 0);
+	assert_int_equal(ir.skipped, 0);
+	assert_int_equal(g->n, N_EXPORTED);
+	for (int i = 0; i < N_EXPORTED; i++)
+		same_row(&g->r[i], &want[i]);
+	ps_free(bundle);
+	ps_free(want);
+	ps_free(g);
+}
+
+/* The bundle is well-formed STIX: required properties, references resolve. */
+static void test_bundle_shape(void **state)
+{
+	static const char *const required[] = {"type", "spec_version", "id", "created"};
+	struct fx *f = *state;
+	struct row *want = ps_calloc(PS_MEM_TEST, PS_ARRAY_LEN(items), sizeof(*want));
+	struct ps_intel_export_report r;
+	json_error_t je;
+	json_t *b, *objs, *o, *ids;
+	size_t len, i, k;
+	char *bundle;
+	int indicators = 0, rels = 0;
+
+	store_items(f, want);
+	bundle = export_stix(f, &r, &len);
+	b = json_loadb(bundle, len, JSON_REJECT_DUPLICATES, &je);
+	if (b == NULL)
+		fail_msg("%s at %d", je.text, je.position);
+	assert_string_equal(json_string_value(json_object_get(b, "type")), "bundle");
+	assert_int_equal(strncmp(json_string_value(json_object_get(b, "id")), "bundle--", 8), 0);
+	objs = json_object_get(b, "objects");
+	ids = json_object();
+	json_array_foreach(objs, i, o) {
+		for (k = 0; k < PS_ARRAY_LEN(required); k++)
+			assert_non_null(json_object_get(o, required[k]));
+		assert_string_equal(json_string_value(json_object_get(o, "spec_version")), "2.1");
+		json_object_set(ids, json_string_value(json_object_get(o, "id")), json_true());
+	}
+	json_array_foreach(objs, i, o) {
+		const char *type = json_string_value(json_object_get(o, "type"));
+		json_t *refs = json_object_get(o, "object_marking_refs"), *ref;
+
+		json_array_foreach(refs, k, ref)
+			assert_non_null(json_object_get(ids, json_string_value(ref)));
+		if (strcmp(type, "indicator") == 0) {
+			indicators++;
+			assert_non_null(json_object_get(o, "modified"));
+			assert_non_null(json_object_get(o, "valid_from"));
+			assert_string_equal(json_string_value(json_object_get(o, "pattern_type")),
+					    "stix");
+			assert_non_null(json_object_get(ids, json_string_value(
+								json_object_get(o, "created_by_ref"))));
+			assert_true(json_is_true(json_object_get(o, "x_panshi_shareable")));
+		} else if (strcmp(type, "relationship") == 0) {
+			rels++;
+			assert_non_null(json_object_get(ids, json_string_value(
+								json_object_get(o, "source_ref"))));
+			assert_non_null(json_object_get(ids, json_string_value(
+								json_object_get(o, "target_ref"))));
+		}
+	}
+	assert_int_equal(indicators, N_EXPORTED);
+	assert_int_equal(rels, 5); /* Mirai, TrickBot, Emotet twice, 灰鸽子 */
+	json_decref(ids);
+	json_decref(b);
+	ps_free(bundle);
+	ps_free(want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -430,6 +719,8 @@ int main(void)
 		cmocka_unit_test(test_pattern_refused),
 		cmocka_unit_test(test_bundle),
 		cmocka_unit_test(test_bundle_errors),
+		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_shape, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
