@@ -29,6 +29,7 @@ const struct ps_cli_cmd *const ps_cli_cmds[] = {
 	&ps_cmd_intel_sources,
 	&ps_cmd_intel_match,
 	&ps_cmd_intel_reload,
+	&ps_cmd_intel_export,
 };
 
 const size_t ps_cli_n_cmds = PS_ARRAY_LEN(ps_cli_cmds);

@@ -43,5 +43,6 @@ extern const struct ps_cli_cmd ps_cmd_analyze, ps_cmd_sensor;
 extern const struct ps_cli_cmd ps_cmd_intel_import, ps_cmd_intel_list, ps_cmd_intel_show;
 extern const struct ps_cli_cmd ps_cmd_intel_stats, ps_cmd_intel_sources;
 extern const struct ps_cli_cmd ps_cmd_intel_match, ps_cmd_intel_reload;
+extern const struct ps_cli_cmd ps_cmd_intel_export;
 
 #endif

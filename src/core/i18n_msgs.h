@@ -295,7 +295,7 @@ PS_MSG(PS_MSG_MISP_SKIP_IDS, "attribute with to_ids false (context, not for dete
 PS_MSG(PS_MSG_MISP_SKIP_TYPE, "MISP attribute type that is not an indicator type here",
        "不属于本系统指标类型的 MISP 属性")
 PS_MSG(PS_MSG_MISP_SKIP_DELETED, "deleted attribute", "已删除的属性")
-/* threat intelligence: exporters (intel/export*.c) */
+/* threat intelligence: exporters and panshi intel export (intel/export*.c, cli/cmd_intel_export.c) */
 PS_MSG(PS_MSG_EXPORT_NOTE_TLSFP,
        "JA3/JA4 has no STIX 2.1 cyber-observable: written as a custom x-panshi-tls-fingerprint pattern",
        "JA3/JA4 在 STIX 2.1 中没有对应的网络可观测对象：以自定义 x-panshi-tls-fingerprint 模式写出")
@@ -306,3 +306,14 @@ PS_MSG(PS_MSG_EXPORT_NOTE_UNTIL,
        "expiry not after first seen cannot be valid_until: only in x_panshi_expires",
        "不晚于首次发现时间的过期时间无法写成 valid_until：只记录在 x_panshi_expires 中")
 PS_MSG(PS_MSG_EXPORT_WRITE, "cannot write the export: %s", "无法写出导出结果：%s")
+PS_MSG(PS_MSG_CMD_INTEL_EXPORT, "export shareable indicators as STIX 2.1, CSV or GB/T 36643 JSON",
+       "将可共享的威胁指标导出为 STIX 2.1、CSV 或 GB/T 36643 JSON")
+PS_MSG(PS_MSG_EXPORT_DONE,
+       "%s: exported %lld of %lld selected; withheld %lld (not shareable %lld, TLP:RED %lld, above TLP:%s %lld); not representable %lld (dropped %lld) (%.1f s)\n",
+       "%s：已导出 %lld 条（共选中 %lld 条）；扣留 %lld 条（不可共享 %lld，TLP:RED %lld，高于 TLP:%s %lld）；无法标准表示 %lld 条（未导出 %lld）（%.1f 秒）\n")
+PS_MSG(PS_MSG_EXPORT_NOTE_KEPT, "%s: %lld exported in a non-standard form: %s\n",
+       "%s：%lld 条以非标准形式导出：%s\n")
+PS_MSG(PS_MSG_EXPORT_NOTE_DROPPED, "%s: %lld not exported: %s\n", "%s：%lld 条未导出：%s\n")
+PS_MSG(PS_MSG_EXPORT_RED, "--tlp-max: TLP:RED indicators are never exported",
+       "--tlp-max：TLP:RED 指标永远不会导出")
+PS_MSG(PS_MSG_EXPORT_OUT, "cannot write '%s': %s", "无法写入“%s”：%s")

@@ -3,7 +3,8 @@
  * The exporters: the export rule (TLP:RED and indicators not shareable
  * never leave, whatever the maximum; the rest up to --tlp-max) with its
  * counts by reason, the exact CSV text and its re-import by the CSV
- * importer, and the structure of the GB/T 36643 document.
+ * importer, the structure of the GB/T 36643 document, and `panshi intel
+ * import --format stix|misp` and `panshi intel export` run in-process.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "cli/cli.h"
 #include "core/core.h"
 #include "intel/intel.h"
 #include "store/store.h"
@@ -338,6 +340,119 @@ static void test_gbt(void **state)
 	ps_free(out);
 }
 
+/* ---- the CLI ----------------------------------------------------------------------------- */
+
+static char cli_out[1 << 17], cli_err[1 << 16];
+
+static void slurp(FILE *fp, char *buf, size_t n)
+{
+	size_t got;
+
+	rewind(fp);
+	got = fread(buf, 1, n - 1, fp);
+	buf[got] = '\0';
+	fclose(fp);
+}
+
+static int run(const char *db, const char *first, ...)
+{
+	char *argv[32];
+	int argc = 0, rc;
+	FILE *o = tmpfile(), *e = tmpfile();
+	va_list ap;
+
+	assert_non_null(o);
+	assert_non_null(e);
+	argv[argc++] = (char *)"panshi";
+	argv[argc++] = (char *)"--db";
+	argv[argc++] = (char *)db;
+	va_start(ap, first);
+	for (const char *a = first; a != NULL && argc < 31; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	rc = ps_cli_run(argc, argv, o, e);
+	slurp(o, cli_out, sizeof(cli_out));
+	slurp(e, cli_err, sizeof(cli_err));
+	return rc;
+}
+
+static void test_cli(void **state)
+{
+	struct fx *f = *state;
+	const char *src = getenv("PANSHI_SOURCE_DIR");
+	char policy[600], bundle[600], feed[600], out[400];
+	FILE *fp;
+
+	ps_store_close(f->st);
+	f->st = NULL;
+	snprintf(policy, sizeof(policy), "%s/policy", src ? src : ".");
+	snprintf(bundle, sizeof(bundle), "%s/tests/data/intel/stix/bundle.json", src ? src : ".");
+	snprintf(feed, sizeof(feed), "%s/tests/data/intel/misp/", src ? src : ".");
+	unsetenv("PANSHI_DB");
+	unsetenv("PANSHI_CONFIG");
+	setenv("PANSHI_LANG", "en", 1);
+	assert_int_equal(run(f->db, "--policy-dir", policy, "init", NULL), 0);
+	/* import: a bundle by its name, a feed folder by --format */
+	assert_int_equal(run(f->db, "intel", "import", bundle, NULL), 0);
+	assert_non_null(strstr(cli_out, "bundle.json: read 9, imported 9, updated 0, bad 5, "
+					"skipped 4"));
+	assert_non_null(strstr(cli_err, "bundle.json: indicator--a1a1a1a1-0000-4000-8000-"
+					"000000000005: unsupported STIX pattern: 'AND'"));
+	assert_int_equal(run(f->db, "intel", "import", "--format", "misp", feed, NULL), 0);
+	assert_non_null(strstr(cli_out, "misp/: read 12, imported 12, updated 0, bad 3, "
+					"skipped 4"));
+	assert_non_null(strstr(cli_err, "misp/: 5f3c9a30-1b2c-4d5e-8f90-a1b2c3d4e5f6.json:"
+					"a0000001-0000-4000-8000-000000000007: 'not-a-hash'"));
+	assert_int_equal(run(f->db, "intel", "list", "--source", "misp", "--limit", "1", NULL), 0);
+	/* export: the document on stdout, the report on stderr */
+	assert_int_equal(run(f->db, "intel", "export", "--format", "csv", "--source", "bundle",
+			     NULL), 0);
+	assert_int_equal(strncmp(cli_out, "type,value,prefix,", 18), 0);
+	assert_non_null(strstr(cli_out, "domain,mixed.example,"));
+	assert_null(strstr(cli_out, "198.51.100.7")); /* amber */
+	assert_null(strstr(cli_out, "203.0.113.0"));  /* not shareable */
+	assert_non_null(strstr(cli_err, "csv: exported 4 of 9 selected; withheld 5 (not shareable "
+					"1, TLP:RED 0, above TLP:green 4)"));
+	snprintf(out, sizeof(out), "%s/out.json", f->dir);
+	assert_int_equal(run(f->db, "intel", "export", "--tlp-max", "amber+strict", "--out", out,
+			     "--producer", "Example ISP", NULL), 0);
+	assert_string_equal(cli_out, "");
+	assert_non_null(strstr(cli_err, "out.json: exported 17 of 21 selected; withheld 4 (not "
+					"shareable 4, TLP:RED 0, above TLP:amber+strict 0); not "
+					"representable 0"));
+	fp = fopen(out, "r");
+	assert_non_null(fp);
+	slurp(fp, cli_out, sizeof(cli_out));
+	assert_non_null(strstr(cli_out, "\"name\":\"Example ISP\""));
+	assert_int_equal(unlink(out), 0);
+	/* what STIX cannot say is counted, and said */
+	snprintf(out, sizeof(out), "%s/ja3.txt", f->dir);
+	fp = fopen(out, "w");
+	assert_non_null(fp);
+	fputs("e7d705a3286e19ea42f587b344ee6865\n", fp);
+	fclose(fp);
+	assert_int_equal(run(f->db, "intel", "import", "--type", "ja3", out, NULL), 0);
+	assert_int_equal(unlink(out), 0);
+	assert_int_equal(run(f->db, "intel", "export", "--type", "ja3", NULL), 0);
+	assert_non_null(strstr(cli_out, "[x-panshi-tls-fingerprint:ja3 = "
+					"'e7d705a3286e19ea42f587b344ee6865']"));
+	assert_non_null(strstr(cli_err, "stix: exported 1 of 2 selected; withheld 1 (not "
+					"shareable 1, TLP:RED 0, above TLP:green 0); not "
+					"representable 1 (dropped 0)"));
+	assert_non_null(strstr(cli_err, "stix: 1 exported in a non-standard form: JA3/JA4 has no "
+					"STIX 2.1 cyber-observable"));
+	/* refused options */
+	assert_int_equal(run(f->db, "intel", "export", "--tlp-max", "red", NULL), 2);
+	assert_non_null(strstr(cli_err, "TLP:RED indicators are never exported"));
+	assert_int_equal(run(f->db, "intel", "export", "--format", "xml", NULL), 2);
+	assert_non_null(strstr(cli_err, "--format: invalid value 'xml'"));
+	assert_int_equal(run(f->db, "intel", "export", "--out", NULL), 2);
+	assert_non_null(strstr(cli_err, "usage: panshi intel export"));
+	assert_int_equal(run(f->db, "intel", "export", "--out", "/nonexistent/x.json", NULL), 1);
+	assert_non_null(strstr(cli_err, "cannot write '/nonexistent/x.json'"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +460,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filtering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gbt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
