@@ -6,10 +6,20 @@
 # expected error (exit 1 with a message), not a failure; a signal or a
 # sanitizer exit code is. Skips (exit 0, says so) without ../shared.
 #
-#   bash scripts/run-captures.sh build/asan/src/cli/panshi
+#   bash scripts/run-captures.sh [--intel] build/asan/src/cli/panshi
+#
+# --intel first imports part of ../shared/data/intel (phishing domains, C2
+# addresses, URLs, JA3 and MD5 lists: about 290,000 indicators) into a
+# store in the temporary directory, so that every capture also goes
+# through intelligence matching and alert writing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-panshi=${1:?usage: $0 PANSHI}
+intel=no
+if [ "${1:-}" = --intel ]; then
+	intel=yes
+	shift
+fi
+panshi=${1:?usage: $0 [--intel] PANSHI}
 dir=${PANSHI_PCAP_DIR:-../shared/data/pcap}
 if [ ! -d "$dir" ]; then
 	echo "run-captures: skipped: $dir is absent (clone ../shared beside the project)"
@@ -19,12 +29,26 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:exitcode=86}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=86}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+db_args=()
+if [ $intel = yes ] && [ -d "$dir/../intel" ]; then
+	i=$dir/../intel
+	"$panshi" --db "$out/intel.db" init >/dev/null
+	"$panshi" --db "$out/intel.db" --quiet intel import \
+		"$i/domain/phishing-openphish.txt" \
+		"$i/ip/romainmarcoux-malicious-ip-outgoing-c2.txt" \
+		"$i/url/urlhaus-filter.txt" "$i/ja3/sslbl-ja3-fingerprints.csv" \
+		"$i/hash/malicious-md5.txt"
+	db_args=(--db "$out/intel.db")
+	echo "run-captures: matching against $("$panshi" --db "$out/intel.db" \
+		intel stats --format csv | grep '^total,live,' | cut -d, -f3) indicators"
+fi
 n=0; bad=0; unreadable=0; pkts=0
 while IFS= read -r -d '' f; do
 	n=$((n + 1))
 	set +e
-	"$panshi" --quiet --format json analyze --no-store --workers $(( n % 2 + 1 )) \
-		--eve /dev/null "$f" >"$out/summary" 2>"$out/err"
+	"$panshi" "${db_args[@]}" --quiet --format json analyze --no-store \
+		--workers $(( n % 2 + 1 )) --eve /dev/null "$f" \
+		>"$out/summary" 2>"$out/err"
 	rc=$?
 	set -e
 	if [ $rc -ne 0 ] && [ $rc -ne 1 ] || grep -q "Sanitizer\|runtime error" "$out/err"; then
