@@ -699,7 +699,7 @@ const struct ps_cli_cmd ps_cmd_intel_import = {
 	"[--type T] [--category C] [--severity 1-5] [--confidence 0-100] [--tlp LEVEL] "
 	"[--shareable yes|no] [--subdomains] [--ttl DURATION] [--refresh DURATION] "
 	"[--family F] [--tags T,...] [--map FIELD=COLUMN,...] [--progress] FILE...",
-	"import indicator lists (plain, CSV, Maltrail) into the store", PS_MSG_CMD_INTEL_IMPORT};
+	"import indicators (lists, CSV, Maltrail, STIX 2.1, MISP feeds) into the store", PS_MSG_CMD_INTEL_IMPORT};
 const struct ps_cli_cmd ps_cmd_intel_list = {
 	"intel", "list", intel_list,
 	"panshi intel list [--type T] [--source NAME] [--category C] [--value V] "

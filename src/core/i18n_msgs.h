@@ -214,8 +214,8 @@ PS_MSG(PS_MSG_INTEL_FORMAT_UNSUP, "cannot import '%s': format '%s' is not availa
 PS_MSG(PS_MSG_INTEL_NO_SOURCE, "cannot import '%s': no source name", "无法导入“%s”：未指定来源名称")
 PS_MSG(PS_MSG_INTEL_TOO_BIG, "%s: larger than %lld bytes", "%s：超过 %lld 字节")
 /* threat intelligence: panshi intel ... (cli/cmd_intel.c) */
-PS_MSG(PS_MSG_CMD_INTEL_IMPORT, "import indicator lists (plain, CSV, Maltrail) into the store",
-       "将威胁指标列表（纯文本、CSV、Maltrail）导入存储")
+PS_MSG(PS_MSG_CMD_INTEL_IMPORT, "import indicators (lists, CSV, Maltrail, STIX 2.1, MISP feeds) into the store",
+       "将威胁指标（列表、CSV、Maltrail、STIX 2.1、MISP 订阅源）导入存储")
 PS_MSG(PS_MSG_CMD_INTEL_LIST, "list stored indicators", "列出已存储的威胁指标")
 PS_MSG(PS_MSG_CMD_INTEL_SHOW, "show every source's entry for one value", "显示某个值在各来源中的记录")
 PS_MSG(PS_MSG_CMD_INTEL_STATS, "count indicators by type, category and source",
