@@ -228,6 +228,13 @@ static void fill_ioc(struct ps_intel_parse *p, const struct ps_intel_extra *x,
 	ioc->expires = x && x->expires ? x->expires
 		     : p->ttl_us > 0 ? ioc->last_seen + p->ttl_us : 0;
 	ioc->tags = p->tags[0] != '\0' ? p->tags : NULL;
+	if (x && x->source && x->source_len &&
+	    x->source_len <= PS_INTEL_SOURCE_NAME_MAX &&
+	    ps_intel_utf8_valid(x->source, x->source_len)) {
+		memcpy(p->source, x->source, x->source_len);
+		p->source[x->source_len] = '\0';
+		ioc->source = p->source;
+	}
 }
 
 int ps_intel_emit(struct ps_intel_parse *p, enum ps_ioc_type hint, const char *v,
@@ -620,19 +627,61 @@ int ps_intel_parse_mem(const struct ps_intel_import_opts *o, const char *name,
 
 /* ---- importing a file into the store ----------------------------------------------- */
 
+#define IMPORT_SOURCES 64   /* records' own sources remembered per import */
+
 struct import_ctx {
 	struct ps_intel_writer *w;
+	struct ps_store *st;
+	const char *self;             /* the import's source name */
+	const char *format;           /* for sources records name */
 	int64_t source_id;
+	unsigned nsrc;
+	struct {
+		char name[PS_INTEL_SOURCE_NAME_MAX + 1];
+		int64_t id;
+	} srcs[IMPORT_SOURCES];
 	struct ps_intel_source src;   /* the source's defaults after the put */
 	char name[256];
 };
+
+/*
+ * The id of a record's own source (an export of ours names each
+ * indicator's source), created like the import's own on first sight.
+ */
+static int record_source(struct import_ctx *c, const char *name, int64_t *id)
+{
+	struct ps_intel_source s = {.name = name, .format = c->format,
+				    .confidence = -1, .tlp = -1,
+				    .shareable = -1};
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < c->nsrc; i++) {
+		if (!strcmp(c->srcs[i].name, name)) {
+			*id = c->srcs[i].id;
+			return PS_OK;
+		}
+	}
+	rc = ps_intel_source_put(c->st, &s, id);
+	if (rc == PS_OK && c->nsrc < IMPORT_SOURCES) {
+		snprintf(c->srcs[c->nsrc].name, sizeof(c->srcs[0].name), "%s",
+			 name);
+		c->srcs[c->nsrc++].id = *id;
+	}
+	return rc;
+}
 
 static int import_sink(void *arg, const struct ps_ioc *ioc)
 {
 	struct import_ctx *c = arg;
 	struct ps_ioc row = *ioc;
+	int rc;
 
 	row.source_id = c->source_id;
+	if (ioc->source && strcmp(ioc->source, c->self) &&
+	    (rc = record_source(c, ioc->source, &row.source_id)) != PS_OK)
+		return rc;
+	row.source = NULL;
 	return ps_intel_writer_add(c->w, &row);
 }
 
@@ -712,6 +761,9 @@ static int import_run(struct ps_store *st, const struct ps_intel_import_opts *o,
 		return PS_EUNSUP;
 	f = ops->format;
 	rc = import_open(path, ops, &rd, &pg.total, &dir, d);
+	c->st = st;
+	c->self = o->source;
+	c->format = ps_intel_format_name(f);
 	if (rc == PS_OK && (rc = import_source(st, o, path, f, c)) != PS_OK)
 		ps_tr_fmt(d->msg, sizeof(d->msg), PS_MSG_INTEL_STORE_FAIL, path, 0L,
 			  ps_store_errmsg(st));

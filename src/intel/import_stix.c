@@ -342,6 +342,12 @@ static int ind_props(struct ps_intel_parse *p, struct ind *in)
 		in->x.family = json_string_value(v);
 		in->x.family_len = json_string_length(v);
 	}
+	if ((v = json_object_get(o, "x_panshi_source")) != NULL) {
+		if (!json_is_string(v))
+			bad = "x_panshi_source";
+		in->x.source = json_string_value(v);
+		in->x.source_len = json_string_length(v);
+	}
 	if ((v = json_object_get(o, "x_panshi_shareable")) != NULL) {
 		if (!json_is_boolean(v))
 			bad = "x_panshi_shareable";

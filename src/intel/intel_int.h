@@ -25,6 +25,8 @@
  * the sink. Formats keep their own state in `state` (state_size bytes,
  * zeroed before begin).
  */
+#define PS_INTEL_SOURCE_NAME_MAX 128
+
 struct ps_intel_parse {
 	const struct ps_intel_import_opts *o;
 	const char *name;             /* input name for messages */
@@ -42,6 +44,7 @@ struct ps_intel_parse {
 	void *state;
 	struct ps_ioc_norm norm;      /* scratch for ps_intel_emit */
 	char tags[PS_INTEL_TAGS_MAX + 1];
+	char source[PS_INTEL_SOURCE_NAME_MAX + 1]; /* a record's own source */
 	struct ps_diag diag;
 	/* the record a bad line is about when it has no line of its own
 	 * (a STIX object id, "<event>.json:<attribute uuid>"); NULL none */
@@ -63,6 +66,9 @@ struct ps_intel_extra {
 	int64_t expires;               /* 0: by the TTL of the import or source */
 	int shareable;                 /* -1: default; 0: not shareable (a record can
 					* only restrict, never widen, what the import allows) */
+	const char *source;            /* the record's own source (Panshi's STIX
+					* x_panshi_source); NULL: the import's */
+	size_t source_len;
 };
 
 /* An extra with everything at its default. */

@@ -205,6 +205,7 @@ struct row {
 	int severity, confidence;
 	enum ps_tlp tlp;
 	char family[PS_INTEL_FAMILY_MAX + 1], tags[PS_INTEL_TAGS_MAX + 1];
+	char source[PS_INTEL_SOURCE_NAME_MAX + 1];
 	int64_t first_seen, last_seen, expires;
 };
 
@@ -217,6 +218,7 @@ static void keep_row(struct row *w, const struct ps_ioc *ioc)
 {
 	w->type = ioc->type;
 	snprintf(w->value, sizeof(w->value), "%s", ioc->value);
+	snprintf(w->source, sizeof(w->source), "%s", ioc->source ? ioc->source : "");
 	w->prefix = ioc->prefix;
 	w->subdomains = ioc->subdomains;
 	w->shareable = ioc->shareable;
@@ -548,6 +550,7 @@ static void store_items(struct fx *f, struct row *want)
 		ioc.prefix = n.prefix;
 		ioc.subdomains = n.subdomains;
 		OK(ps_intel_writer_add(w, &ioc));
+		ioc.source = "orig";   /* the export names it; an import keeps it */
 		keep_row(&want[i], &ioc);
 	}
 	OK(ps_intel_writer_commit(w));
@@ -586,10 +589,13 @@ static void same_row(const struct row *a, const struct row *b)
 	    a->severity != b->severity || a->confidence != b->confidence ||
 	    strcmp(a->family, b->family) != 0 || strcmp(a->tags, b->tags) != 0 ||
 	    a->tlp != b->tlp || a->shareable != b->shareable || a->first_seen != b->first_seen ||
-	    a->last_seen != b->last_seen || a->expires != b->expires)
-		fail_msg("%s '%s': got cat %d sev %d conf %d fam '%s' tags '%s' tlp %d share %d "
+	    a->last_seen != b->last_seen || a->expires != b->expires ||
+	    strcmp(a->source, b->source) != 0)
+		fail_msg("source '%s' want '%s'; "
+			 "%s '%s': got cat %d sev %d conf %d fam '%s' tags '%s' tlp %d share %d "
 			 "sub %d first %lld last %lld exp %lld; want cat %d sev %d conf %d fam '%s' "
 			 "tags '%s' tlp %d share %d sub %d first %lld last %lld exp %lld",
+			 a->source, b->source,
 			 ps_ioc_type_name(b->type), b->value, a->category, a->severity,
 			 a->confidence, a->family, a->tags, a->tlp, a->shareable, a->subdomains,
 			 (long long)a->first_seen, (long long)a->last_seen, (long long)a->expires,
