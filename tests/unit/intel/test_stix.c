@@ -659,6 +659,67 @@ static void test_round_trip(void **state)
 	ps_free(g);
 }
 
+static int count_source(void *arg, const struct ps_intel_source *s)
+{
+	int64_t *n = arg;
+
+	if (!strcmp(s->name, "orig"))
+		n[0] = s->indicators;
+	else if (!strcmp(s->name, "second"))
+		n[1] = s->indicators;
+	else if (!strcmp(s->name, "import"))
+		n[2] = s->indicators;
+	return PS_OK;
+}
+
+/* One value listed by two sources: both rows come back, each under its
+ * source, when the bundle is imported into the store (x_panshi_source). */
+static void test_round_trip_sources(void **state)
+{
+	struct fx *f = *state;
+	struct ps_intel_source s = {.name = "second", .format = "list",
+				    .confidence = -1, .tlp = -1, .shareable = -1};
+	struct ps_intel_export_report r;
+	struct ps_intel_import_opts o;
+	struct ps_intel_report ir;
+	struct ps_diag d;
+	int64_t second, n[3] = {0, 0, 0};
+	char path[400];
+	size_t len;
+	char *bundle;
+	FILE *out;
+
+	OK(ps_intel_source_put(f->st, &s, &second));
+	for (int i = 0; i < 2; i++) {
+		struct ps_ioc ioc = {.type = PS_IOC_DOMAIN, .value = "both.example",
+				     .severity = 3, .confidence = 50,
+				     .source_id = i ? second : f->src,
+				     .tlp = PS_TLP_GREEN, .shareable = true};
+
+		OK(ps_intel_ioc_put(f->st, &ioc, NULL));
+	}
+	bundle = export_stix(f, &r, &len);
+	assert_int_equal(r.exported, 2);
+	snprintf(path, sizeof(path), "%s/b.json", f->dir);
+	out = fopen(path, "w");
+	assert_non_null(out);
+	assert_int_equal(fwrite(bundle, 1, len, out), len);
+	fclose(out);
+	ps_free(bundle);
+	OK(ps_intel_source_delete(f->st, "orig", NULL));
+	OK(ps_intel_source_delete(f->st, "second", NULL));
+	ps_intel_import_opts_init(&o);
+	o.format = PS_INTEL_FMT_STIX;
+	o.source = "import";
+	OK(ps_intel_import_file(f->st, &o, path, &ir, &d));
+	assert_int_equal(ir.bad, 0);
+	OK(ps_intel_source_list(f->st, count_source, n));
+	assert_int_equal(n[0], 1);
+	assert_int_equal(n[1], 1);
+	assert_int_equal(n[2], 0);
+	unlink(path);
+}
+
 /* The bundle is well-formed STIX: required properties, references resolve. */
 static void test_bundle_shape(void **state)
 {
@@ -726,6 +787,8 @@ int main(void)
 		cmocka_unit_test(test_bundle),
 		cmocka_unit_test(test_bundle_errors),
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip_sources, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_shape, setup, teardown),
 	};
 
