@@ -35,7 +35,41 @@ struct ps_intel_table {
 	size_t entries[PS_IOC__COUNT];
 	struct gbuf stage[PS_IOC__COUNT];
 	struct gbuf pool;
+	/*
+	 * One bit per IPv4 /24 that holds a listed address or lies in a
+	 * listed network (2 MiB, NULL while there is none): most addresses
+	 * a sensor sees are in no list, and this answers them from a bitmap
+	 * that stays in cache instead of the address set and the intervals.
+	 */
+	uint64_t *v4_24;
 };
+
+#define V4_24_WORDS ((UINT32_C(1) << 24) / 64)
+
+/* Mark the /24s first24 .. first24 + count - 1. */
+static int v4_mark(struct ps_intel_table *t, uint32_t first24, uint32_t count)
+{
+	uint32_t i = first24, end = first24 + count;
+
+	if (t->v4_24 == NULL &&
+	    (t->v4_24 = ps_calloc(PS_MEM_INTEL, V4_24_WORDS, sizeof(uint64_t))) == NULL)
+		return PS_ENOMEM;
+	while (i < end) {
+		if ((i & 63) == 0 && end - i >= 64) {
+			t->v4_24[i >> 6] = ~UINT64_C(0);
+			i += 64;
+		} else {
+			t->v4_24[i >> 6] |= UINT64_C(1) << (i & 63);
+			i++;
+		}
+	}
+	return PS_OK;
+}
+
+static uint32_t v4_slash24(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 16 | (uint32_t)b[1] << 8 | b[2];
+}
 
 /* Key bytes of the fixed-size types; 0 for the others. */
 static const uint8_t fix_klen[PS_IOC__COUNT] = {
@@ -112,6 +146,9 @@ static int stage_fix(struct ps_intel_table *t, enum ps_ioc_type type, const uint
 	struct gbuf *b = &t->stage[type];
 	size_t klen = fix_klen[type];
 
+	if (type == PS_IOC_IPV4 && v4_mark(t, v4_slash24(key), 1) != PS_OK)
+		return PS_ENOMEM;
+
 	if (gbuf_grow(b, klen + 4) != PS_OK)
 		return PS_ENOMEM;
 	memcpy(b->p + b->len, key, klen);
@@ -153,6 +190,9 @@ static int stage_pfx(struct ps_intel_table *t, const uint8_t *addr, size_t bytes
 		r.net &= ~(((tbl_u128)1 << (bits - len)) - 1);
 	r.len = (uint8_t)len;
 	r.id = id;
+	if (bytes == 4 && v4_mark(t, (uint32_t)(r.net >> 8),
+				  len >= 24 ? 1 : UINT32_C(1) << (24 - len)) != PS_OK)
+		return PS_ENOMEM;
 	if (gbuf_grow(b, sizeof(r)) != PS_OK)
 		return PS_ENOMEM;
 	memcpy(b->p + b->len, &r, sizeof(r));
@@ -393,6 +433,10 @@ size_t ps_intel_table_match_ip(const struct ps_intel_table *t, const struct ps_a
 	if (t == NULL || !t->frozen || a == NULL)
 		return 0;
 	if (family == PS_AF_INET) {
+		uint32_t v = v4_slash24(a->b);
+
+		if (t->v4_24 == NULL || !(t->v4_24[v >> 6] >> (v & 63) & 1))
+			return 0;   /* no listed address or network in its /24 */
 		tbl_put(&t->lists, tbl_fix_find(&t->fix[PS_IOC_IPV4], &t->seed, a->b, 4), ids, max, &n);
 		ps_intel_tbl_lpm_match(&t->lpm4, &t->lists, u128_be(a->b, 4), ids, max, &n);
 	} else if (family == PS_AF_INET6) {
@@ -410,7 +454,12 @@ void ps_intel_table_prefetch_ip(const struct ps_intel_table *t, const struct ps_
 
 	if (t == NULL || !t->frozen || a == NULL)
 		return;
-	s = &t->fix[family == PS_AF_INET ? PS_IOC_IPV4 : PS_IOC_IPV6];
+	if (family == PS_AF_INET) {   /* the bitmap answers most lookups */
+		if (t->v4_24 != NULL)
+			__builtin_prefetch(&t->v4_24[v4_slash24(a->b) >> 6]);
+		return;
+	}
+	s = &t->fix[PS_IOC_IPV6];
 	klen = family == PS_AF_INET ? 4 : 16;
 	if (s->cap)
 		__builtin_prefetch(s->slots + tbl_home(tbl_hash(a->b, klen, &t->seed),
@@ -660,7 +709,7 @@ void ps_intel_table_stats_get(const struct ps_intel_table *t, struct ps_intel_ta
 	memset(out, 0, sizeof(*out));
 	if (t == NULL)
 		return;
-	out->bytes_total = sizeof(*t);
+	out->bytes_total = sizeof(*t) + (t->v4_24 != NULL ? V4_24_WORDS * sizeof(uint64_t) : 0);
 	for (size_t i = 0; i < PS_IOC__COUNT; i++) {
 		out->entries[i] = t->entries[i];
 		out->bytes_total += t->stage[i].cap;
@@ -701,5 +750,6 @@ void ps_intel_table_free(struct ps_intel_table *t)
 	for (size_t i = 0; i < PS_IOC__COUNT; i++)
 		gbuf_release(&t->stage[i]);
 	gbuf_release(&t->pool);
+	ps_free(t->v4_24);
 	ps_free(t);
 }
