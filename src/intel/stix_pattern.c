@@ -412,7 +412,7 @@ static int classify(struct parser *ps, const char *path, const char *op, bool ne
 {
 	struct ps_stix_cmp c = {0};
 	bool like;
-	char shown[16];
+	char shown[32];   /* "NOT " and the longest operator */
 	int rc;
 
 	c.type = negated || v->kind != T_STRING ? PS_IOC_NONE : path_type(path, op, &like);
