@@ -25,12 +25,12 @@
 
 enum csv_field {
 	F_VALUE, F_TYPE, F_HOST, F_PATH, F_CATEGORY, F_SEVERITY, F_CONFIDENCE,
-	F_FAMILY, F_TAGS, F_FIRST, F_LAST, F_TLP, F__COUNT
+	F_FAMILY, F_TAGS, F_FIRST, F_LAST, F_TLP, F_EXPIRES, F__COUNT
 };
 
 static const char *const field_names[F__COUNT] = {
 	"value", "type", "host", "path", "category", "severity", "confidence",
-	"family", "tags", "first_seen", "last_seen", "tlp",
+	"family", "tags", "first_seen", "last_seen", "tlp", "expires",
 };
 
 /* Header names recognised without --map, and the value's type they imply. */
@@ -61,6 +61,8 @@ static const struct {
 	{"first_seen_utc", F_FIRST, 0}, {"dateadded", F_FIRST, 0},
 	{"date_added", F_FIRST, 0}, {"last_seen", F_LAST, 0}, {"lastseen", F_LAST, 0},
 	{"last_seen_utc", F_LAST, 0}, {"last_online", F_LAST, 0}, {"tlp", F_TLP, 0},
+	{"expires", F_EXPIRES, 0}, {"expiry", F_EXPIRES, 0},
+	{"valid_until", F_EXPIRES, 0},
 };
 
 struct csv {
@@ -452,6 +454,7 @@ static bool extras(struct ps_intel_parse *p, const struct csv *c, struct ps_inte
 		    (f == F_CONFIDENCE && !parse_small(buf, 0, 100, &x->confidence)) ||
 		    (f == F_FIRST && !parse_when(s, n, &x->first_seen)) ||
 		    (f == F_LAST && !parse_when(s, n, &x->last_seen)) ||
+		    (f == F_EXPIRES && !parse_when(s, n, &x->expires)) ||
 		    (f == F_TLP && ps_tlp_parse(buf, &tlp) != PS_OK)) {
 			if (n >= CSV_CELL_MAX)
 				snprintf(buf, sizeof(buf), "%.*s...", CSV_CELL_MAX - 4, s);

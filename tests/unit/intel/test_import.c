@@ -33,7 +33,7 @@ struct got {
 		enum ps_ioc_category category;
 		int severity, confidence;
 		char family[64], tags[128];
-		int64_t first_seen, last_seen;
+		int64_t first_seen, last_seen, expires;
 	} r[MAXROWS];
 };
 
@@ -55,6 +55,7 @@ static int sink(void *arg, const struct ps_ioc *ioc)
 	snprintf(g->r[i].tags, sizeof(g->r[i].tags), "%s", ioc->tags ? ioc->tags : "");
 	g->r[i].first_seen = ioc->first_seen;
 	g->r[i].last_seen = ioc->last_seen;
+	g->r[i].expires = ioc->expires;
 	return PS_OK;
 }
 
@@ -224,6 +225,34 @@ static void test_csv_host_path(void **state)
 	assert_int_equal(r.bad, 2);
 	expect_bad(&r, 0, 7, "bad host: character ' ' is not allowed");
 	expect_bad(&r, 1, 8, "the value column is empty");
+}
+
+/* The columns our CSV export writes come back by name, expiry included. */
+static void test_csv_export_columns(void **state)
+{
+	static const char csv[] =
+		"type,value,prefix,category,severity,confidence,family,tags,source,"
+		"first_seen,last_seen,expires,tlp\r\n"
+		"domain,evil.example,0,malicious_domain,4,80,emotet,c2,orig,"
+		"2026-01-01T00:00:00Z,2026-01-02T00:00:00Z,2026-03-01T00:00:00Z,amber\r\n"
+		"ipv4,192.0.2.7,0,malicious_ip,3,50,,,orig,"
+		"2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,,green\r\n";
+	struct ps_intel_import_opts o;
+	struct ps_intel_report r;
+	struct ps_diag d;
+	struct got g = {0};
+
+	(void)state;
+	ps_intel_import_opts_init(&o);
+	o.format = PS_INTEL_FMT_CSV;
+	OK(ps_intel_parse_mem(&o, "export.csv", csv, sizeof(csv) - 1, sink, &g, &r, &d));
+	assert_int_equal(r.bad, 0);
+	assert_int_equal(g.n, 2);
+	expect_row(&g, 0, PS_IOC_DOMAIN, "evil.example");
+	assert_int_equal(g.r[0].expires, INT64_C(1772323200) * 1000000);
+	assert_int_equal(g.r[0].last_seen, INT64_C(1767312000) * 1000000);
+	expect_row(&g, 1, PS_IOC_IPV4, "192.0.2.7");
+	assert_int_equal(g.r[1].expires, 0);   /* empty: never */
 }
 
 static void test_csv_mapped(void **state)
@@ -542,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_csv_ja3),
 		cmocka_unit_test(test_csv_host_path),
 		cmocka_unit_test(test_csv_mapped),
+		cmocka_unit_test(test_csv_export_columns),
 		cmocka_unit_test(test_csv_map_errors),
 		cmocka_unit_test(test_maltrail),
 		cmocka_unit_test(test_hostile_input),
