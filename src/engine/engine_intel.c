@@ -198,19 +198,6 @@ void ps_engine_intel_flow(struct worker *w, struct ps_flow *f)
 	}
 }
 
-static size_t hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-	return 2 * n;
-}
-
 /* A name (DNS, Host, SNI): a domain, or an address written as one. */
 static size_t match_name(const struct ps_intel_table *t, const char *p,
 			 size_t n, uint32_t *ids)
@@ -293,8 +280,8 @@ void ps_engine_intel_observe(struct worker *w, const struct ps_proto_ctx *c,
 			k == PS_OBS_FILE_MD5 ? PS_IOC_MD5 :
 			k == PS_OBS_FILE_SHA1 ? PS_IOC_SHA1 : PS_IOC_SHA256,
 			p, n, ids, INTEL_IDS);
-		if (m) {
-			vlen = hex(p, n, text);
+		if (m && ps_hex_encode(p, n, text, sizeof(text)) == PS_OK) {
+			vlen = 2 * n;
 			v = text;
 		}
 		break;

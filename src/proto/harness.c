@@ -98,14 +98,12 @@ static size_t h_note_get(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 static void h_observe(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 		      enum ps_obs k, const void *p, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 	struct ps_proto_harness *h = (struct ps_proto_harness *)s;
 	const char *field = ps_obs_field(k);
 	bool bin = k == PS_OBS_DNS_ANSWER_ADDR || k == PS_OBS_TLS_JA3 ||
 		   k == PS_OBS_FILE_MD5 || k == PS_OBS_FILE_SHA1 ||
 		   k == PS_OBS_FILE_SHA256;
-	size_t fl = strlen(field), len = fl + 1 + (bin ? 2 * n : n), i;
-	const uint8_t *b = p;
+	size_t fl = strlen(field), len = fl + 1 + (bin ? 2 * n : n);
 	char *t = ps_malloc(PS_MEM_TEST, len + 1);
 
 	(void)c;
@@ -113,15 +111,13 @@ static void h_observe(struct ps_proto_sink *s, const struct ps_proto_ctx *c,
 		return;
 	memcpy(t, field, fl);
 	t[fl] = '=';
-	for (i = 0; i < n; i++) {
-		if (bin) {
-			t[fl + 1 + 2 * i] = hex[b[i] >> 4];
-			t[fl + 2 + 2 * i] = hex[b[i] & 15];
-		} else {
-			t[fl + 1 + i] = (char)b[i];
-		}
+	if (!bin) {
+		memcpy(t + fl + 1, p, n);
+		t[len] = '\0';
+	} else if (ps_hex_encode(p, n, t + fl + 1, len + 1 - fl - 1) != PS_OK) {
+		ps_free(t);
+		return;
 	}
-	t[len] = '\0';
 	if (ps_vec_push(&h->observed, &t))
 		ps_free(t);
 }
