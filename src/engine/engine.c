@@ -181,7 +181,6 @@ static void app_upgrade(struct worker *w, struct ps_flow *f,
 	}
 	a->alproto_orig = a->alproto;
 	a->alproto = PS_ALPROTO_UNKNOWN;
-	a->redetect = true;
 	a->probe_len[0] = a->probe_len[1] = 0;
 	p = to != PS_ALPROTO_UNKNOWN ? ps_proto_parser_get(to) : NULL;
 	if (p)
@@ -350,9 +349,9 @@ static void app_data(struct worker *w, struct ps_flow *f, int fdir,
 		blen = take;
 	}
 	/* After an upgrade only content counts, in the orientation known. */
-	p = detect(f, a->redetect && a->flip ? !fdir : fdir, buf, blen,
-		   PS_PROTO_L4_TCP, a->redetect, &flip, &more);
-	if (a->redetect)
+	p = detect(f, a->alproto_orig && a->flip ? !fdir : fdir, buf, blen,
+		   PS_PROTO_L4_TCP, a->alproto_orig != 0, &flip, &more);
+	if (a->alproto_orig)
 		flip = a->flip;
 	if (!p) {
 		if (!held && !probe_hold(a, fdir, data, take)) {

@@ -52,8 +52,8 @@ struct flow_app {
 	bool flip;                     /* parser's client is the flow's server */
 	bool stopped;                  /* parser gave up or was never found */
 	uint8_t udp_probes;
-	uint8_t alproto_orig;          /* before an upgrade (STARTTLS...) */
-	bool redetect;                 /* upgraded: detect by content */
+	uint8_t alproto_orig;          /* before an upgrade (STARTTLS...);
+	                                  set: detect what follows by content */
 	uint8_t late_chunks;           /* failed flow chunks checked for TLS */
 	uint8_t nanom;                 /* anomaly events written for it */
 	uint8_t nalerted;              /* intelligence hits alerted */
