@@ -647,6 +647,8 @@ struct import_ctx {
 /*
  * The id of a record's own source (an export of ours names each
  * indicator's source), created like the import's own on first sight.
+ * At most IMPORT_SOURCES of them per file: a file naming more (a hostile
+ * bundle could name one per record) files the rest under the import's own.
  */
 static int record_source(struct import_ctx *c, const char *name, int64_t *id)
 {
@@ -662,8 +664,12 @@ static int record_source(struct import_ctx *c, const char *name, int64_t *id)
 			return PS_OK;
 		}
 	}
+	if (c->nsrc == IMPORT_SOURCES) {
+		*id = c->source_id;
+		return PS_OK;
+	}
 	rc = ps_intel_source_put(c->st, &s, id);
-	if (rc == PS_OK && c->nsrc < IMPORT_SOURCES) {
+	if (rc == PS_OK) {
 		snprintf(c->srcs[c->nsrc].name, sizeof(c->srcs[0].name), "%s",
 			 name);
 		c->srcs[c->nsrc++].id = *id;
