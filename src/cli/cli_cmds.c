@@ -30,6 +30,14 @@ const struct ps_cli_cmd *const ps_cli_cmds[] = {
 	&ps_cmd_intel_match,
 	&ps_cmd_intel_reload,
 	&ps_cmd_intel_export,
+	&ps_cmd_registry_import,
+	&ps_cmd_registry_export,
+	&ps_cmd_calendar,
+	&ps_cmd_assess_run,
+	&ps_cmd_assess_list,
+	&ps_cmd_assess_show,
+	&ps_cmd_guyuan_check,
+	&ps_cmd_inspect_draw,
 };
 
 const size_t ps_cli_n_cmds = PS_ARRAY_LEN(ps_cli_cmds);

@@ -44,5 +44,9 @@ extern const struct ps_cli_cmd ps_cmd_intel_import, ps_cmd_intel_list, ps_cmd_in
 extern const struct ps_cli_cmd ps_cmd_intel_stats, ps_cmd_intel_sources;
 extern const struct ps_cli_cmd ps_cmd_intel_match, ps_cmd_intel_reload;
 extern const struct ps_cli_cmd ps_cmd_intel_export;
+extern const struct ps_cli_cmd ps_cmd_registry_import, ps_cmd_registry_export;
+extern const struct ps_cli_cmd ps_cmd_calendar;
+extern const struct ps_cli_cmd ps_cmd_assess_run, ps_cmd_assess_list, ps_cmd_assess_show;
+extern const struct ps_cli_cmd ps_cmd_guyuan_check, ps_cmd_inspect_draw;
 
 #endif
