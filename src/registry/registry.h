@@ -203,4 +203,51 @@ int ps_reg_count(struct ps_registry *r, const struct ps_reg_kind *k,
 int ps_reg_iprange_parse(const char *s, uint8_t lo[16], uint8_t hi[16],
 			 bool *v6) PS_MUST_USE;
 
+/* ---- added with the implementation (helper reg-core) ---- */
+
+/* Room for any normalised range: "lo-hi" of two IPv6 addresses. */
+#define PS_REG_IPRANGE_FMT_SIZE 96
+
+/*
+ * Write the normal form of [lo, hi]: a plain address when lo == hi, a
+ * CIDR when the range is exactly one block ("10.0.0.0/8"), else "lo-hi";
+ * IPv6 in RFC 5952 form. PS_OK, PS_ELIMIT (out too small), PS_EINVAL.
+ */
+int ps_reg_iprange_fmt(const uint8_t lo[16], const uint8_t hi[16], bool v6,
+		       char *out, size_t n) PS_MUST_USE;
+
+/*
+ * Check and normalise one value of field `f` as ps_reg_validate does
+ * (type and policy bounds only, no kind rules, no reference lookup).
+ * Surrounding white space is trimmed; empty input gives *out NULL. On
+ * success *out is a new string (ps_free) or NULL; on PS_EINVAL `d` says
+ * "field 'level': 6 is above the highest level 5 (policy
+ * protection.level.max)". `r` supplies the policy (LEVEL, LABEL) and may
+ * be NULL for the other types. PS_ENOMEM.
+ */
+int ps_reg_value_check(const struct ps_registry *r, const struct ps_reg_field *f,
+		       const char *in, char **out, struct ps_diag *d) PS_MUST_USE;
+
+/* A key: 1..128 bytes of UTF-8 without control characters, spaces or
+ * commas. PS_OK or PS_EINVAL with "key '...' ..." in d. */
+int ps_reg_key_check(const char *key, struct ps_diag *d) PS_MUST_USE;
+
+/*
+ * File a catalogue entry: keep the current PS_REG_F_FILED values in
+ * filed_values (a JSON object field -> string or null), set filed_date
+ * to `date` and clear change_date, as one update (on_change runs).
+ * PS_ENOENT (no such entry), PS_EINVAL (invalid date), PS_EDB, PS_ENOMEM.
+ */
+int ps_reg_catalog_file(struct ps_registry *r, const char *key, struct ps_date date,
+			struct ps_diag *d) PS_MUST_USE;
+
+/*
+ * The asset whose address contains `ip` (one IPv4 or IPv6 address),
+ * choosing the narrowest range (a host before its subnet; ties by key).
+ * *out is a new record or the return is PS_ENOENT; PS_EINVAL when `ip` is
+ * not a single address; PS_EDB, PS_ENOMEM.
+ */
+int ps_reg_find_asset_by_ip(struct ps_registry *r, const char *ip,
+			    struct ps_reg_record **out) PS_MUST_USE;
+
 #endif
