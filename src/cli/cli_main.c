@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_int.h"
+#include "cli/cmd_reg.h"
 #include "core/core.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -76,6 +77,8 @@ static void print_main_help(struct ps_cli *cli, FILE *f)
 			 c->verb ? c->verb : "");
 		fprintf(f, "   %-16s %s\n", name, summary);
 	}
+	fprintf(f, "\nRegistry (panshi help KIND lists the fields):\n");
+	ps_cli_reg_help(f);
 	fprintf(f, "\n%s\n", ps_tr(PS_MSG_CLI_GLOBAL_OPTIONS));
 	(void)cli;
 }
@@ -99,6 +102,10 @@ static int cmd_help(struct ps_cli *cli, int argc, char **argv)
 		return PS_CLI_OK;
 	}
 	c = ps_cli_cmd_find(argv[1], argc > 2 ? argv[2] : NULL, &known);
+	if (c == NULL && !known && ps_cli_reg_kind(argv[1]) != NULL) {
+		ps_cli_reg_kind_help(ps_cli_reg_kind(argv[1]), cli->out);
+		return PS_CLI_OK;
+	}
 	if (c == NULL && !known) {
 		ps_cli_error(cli, "no such command '%s'", argv[1]);
 		return PS_CLI_FAIL;
@@ -220,6 +227,12 @@ int ps_cli_run(int argc, char **argv, FILE *out, FILE *err)
 		cmd = &ps_cli_version_cmd;
 	else
 		cmd = ps_cli_cmd_find(argv[i], i + 1 < argc ? argv[i + 1] : NULL, &known);
+	if (cmd == NULL && !known && ps_cli_reg_kind(argv[i]) != NULL) {
+		/* registry kinds: `panshi unit add ...`, argv from the verb */
+		rc = ps_cli_reg_run(&cli, ps_cli_reg_kind(argv[i]), argc - i - 1, argv + i + 1);
+		cli_release(&cli);
+		return rc;
+	}
 	if (cmd == NULL) {
 		if (!known) {
 			ps_cli_error(&cli, "'%s' is not a panshi command; see 'panshi help'",

@@ -16,7 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <jansson.h>
 
+#include "cli/cli.h"
 #include "core/core.h"
 #include "policy/policy.h"
 #include "registry/registry.h"
@@ -695,6 +697,146 @@ static void test_nested_tx(void **state)
 	assert_int_equal(count(f, "unit"), 0);
 }
 
+
+/* ---- the CLI, in-process on a SQLite file ------------------------------------------ */
+
+static char out[1 << 16], err[1 << 16];
+
+static void slurp(FILE *fp, char *buf, size_t n)
+{
+	size_t got;
+
+	rewind(fp);
+	got = fread(buf, 1, n - 1, fp);
+	buf[got] = '\0';
+	fclose(fp);
+}
+
+/* panshi --db DB --policy-dir POLICY args... ; output in out/err. */
+static int run(const char *db, const char *first, ...)
+{
+	char *argv[64], pdir[1024];
+	const char *src = getenv("PANSHI_SOURCE_DIR");
+	FILE *o = tmpfile(), *e = tmpfile();
+	int argc = 0, rc;
+	va_list ap;
+
+	assert_non_null(o);
+	assert_non_null(e);
+	snprintf(pdir, sizeof(pdir), "%s/policy", src != NULL ? src : ".");
+	argv[argc++] = (char *)"panshi";
+	argv[argc++] = (char *)"--db";
+	argv[argc++] = (char *)db;
+	argv[argc++] = (char *)"--policy-dir";
+	argv[argc++] = pdir;
+	va_start(ap, first);
+	for (const char *a = first; a != NULL && argc < 63; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	rc = ps_cli_run(argc, argv, o, e);
+	slurp(o, out, sizeof(out));
+	slurp(e, err, sizeof(err));
+	return rc;
+}
+
+#define RUN_OK(...) do { \
+	int rc_ = run(__VA_ARGS__, NULL); \
+	if (rc_ != 0) \
+		fail_msg("exit %d: %s", rc_, err); \
+} while (0)
+
+static void test_cli(void **state)
+{
+	char db[512], path[600];
+	json_t *j;
+
+	(void)state;
+	if (is_pg())
+		skip();
+	snprintf(db, sizeof(db), "%s/cli.db", tmpdir);
+	unsetenv("PANSHI_DB");
+	unsetenv("PANSHI_CONFIG");
+	setenv("PANSHI_LANG", "en", 1);
+	RUN_OK(db, "-q", "init");
+	RUN_OK(db, "operator", "add", "--key", "OP-1", "--name", "磐石电信", "--type=isp",
+	       "--uscc", "91350100m000100y43");
+	assert_string_equal(out, "added operator 'OP-1'\n");
+	RUN_OK(db, "unit", "add", "--operator", "OP-1", "--name", "核心网", "--type", "idc",
+	       "--level", "3", "--grading_review_date", "2024-02-29");
+	assert_string_equal(out, "added unit 'U-1'\n");
+	/* a bad value exits 1, names the field, and stores nothing */
+	assert_int_equal(run(db, "unit", "add", "--operator", "OP-1", "--name", "x",
+			     "--type", "idc", "--level", "6", NULL), 1);
+	assert_non_null(strstr(err, "new unit: field 'level': 6 is above the highest level 5"));
+	assert_int_equal(run(db, "unit", "add", "--operator", "OP-1", "--name", "x",
+			     "--type", "idc", "--level", "2", "--filing_date", "2023-02-29",
+			     NULL), 1);
+	assert_non_null(strstr(err, "field 'filing_date': '2023-02-29' does not exist"));
+	assert_int_equal(run(db, "unit", "add", "--operator", "OP-1", "--name", "x",
+			     "--levle", "2", NULL), 2);
+	assert_non_null(strstr(err, "unknown option '--levle'"));
+	assert_non_null(strstr(err, "operator, name, type, level,"));
+	assert_int_equal(run(db, "unit", "add", "--operator", "OP-9", "--name", "x",
+			     "--type", "idc", "--level", "2", NULL), 1);
+	assert_non_null(strstr(err, "field 'operator': no operator 'OP-9'"));
+	RUN_OK(db, "unit", "list", "--format", "json");
+	j = json_loads(out, 0, NULL);
+	assert_non_null(j);
+	assert_int_equal(json_array_size(j), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "key")),
+			    "U-1");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0),
+							       "grading_review_date")), "2024-02-29");
+	assert_true(json_is_null(json_object_get(json_array_get(j, 0), "filing_no")));
+	json_decref(j);
+	/* edit, then show the change */
+	RUN_OK(db, "unit", "edit", "U-1", "--filing_status", "filed", "--filing_date",
+	       "2024-03-15", "--filing_no", "GD-1", "--clear", "grading_review_date");
+	assert_string_equal(out, "updated unit 'U-1'\n");
+	RUN_OK(db, "unit", "show", "U-1");
+	assert_non_null(strstr(out, "filing_no"));
+	assert_non_null(strstr(out, "备案编号"));
+	assert_non_null(strstr(out, "GD-1\n"));
+	assert_null(strstr(out, "2024-02-29"));
+	RUN_OK(db, "--format", "json", "unit", "show", "U-1");
+	j = json_loads(out, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "filing_date")), "2024-03-15");
+	json_decref(j);
+	RUN_OK(db, "unit", "list", "--where", "level=3", "--format", "csv");
+	assert_non_null(strstr(out, "key,operator,name,type,level"));
+	assert_non_null(strstr(out, "U-1,OP-1,核心网,idc,3"));
+	RUN_OK(db, "unit", "list", "--where", "level=2");
+	assert_null(strstr(out, "U-1"));
+	assert_int_equal(run(db, "unit", "list", "--where", "nosuch=1", NULL), 2);
+	/* delete: refused while referenced, then done */
+	assert_int_equal(run(db, "operator", "delete", "OP-1", NULL), 1);
+	assert_non_null(strstr(err, "cannot delete operator 'OP-1': unit 'U-1' refers to it"));
+	RUN_OK(db, "unit", "delete", "U-1");
+	assert_int_equal(run(db, "unit", "show", "U-1", NULL), 1);
+	assert_non_null(strstr(err, "no unit 'U-1'"));
+	/* catalog file */
+	RUN_OK(db, "catalog", "add", "--key", "DC-1", "--operator", "OP-1", "--name", "用户",
+	       "--category", "用户数据", "--level", "重要", "--records", "100");
+	RUN_OK(db, "catalog", "file", "DC-1", "--date", "2026-01-10");
+	RUN_OK(db, "--format", "json", "catalog", "show", "DC-1");
+	assert_non_null(strstr(out, "\"filed_date\": \"2026-01-10\""));
+	assert_int_equal(run(db, "catalog", "file", "DC-1", "--date", "2026-02-30", NULL), 1);
+	/* help lists every kind */
+	RUN_OK(db, "help");
+	assert_non_null(strstr(out, "unit add|list|show|edit|delete"));
+	assert_non_null(strstr(out, "网络单元"));
+	RUN_OK(db, "help", "asset");
+	assert_non_null(strstr(out, "--key_device"));
+	assert_int_equal(run(db, "unit", "frob", NULL), 2);
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const sfx[] = {"", "-wal", "-shm"};
+
+		snprintf(path, sizeof(path), "%s%s", db, sfx[i]);
+		unlink(path);
+	}
+}
+
 static int group_setup(void **state)
 {
 	char dir[1024];
@@ -739,6 +881,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_asset_by_ip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_on_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_tx, setup, teardown),
+		cmocka_unit_test(test_cli),
 	};
 
 	backend = argc > 1 ? argv[1] : "sqlite";
