@@ -344,7 +344,8 @@ int ps_reg_uscc_check(const struct ps_reg_field *f, char *v, struct ps_diag *d)
 	c = (31 - sum % 31) % 31;
 	if (v[17] != uscc_set[c]) {
 		ps_diag_set(d, "field '%s': '%s' is not a unified social credit code: "
-			    "the check character is %c, not %c", f->name, v, v[17], uscc_set[c]);
+			    "the check character should be %c, not %c", f->name, v, uscc_set[c],
+			    v[17]);
 		return PS_EINVAL;
 	}
 	return PS_OK;
