@@ -446,6 +446,10 @@ static const struct {
 	{"industrial.levels", 'T', "name,rank,evaluation_interval_years"},
 	{"iov.evaluation.annual_min_level", 'i', NULL},
 	{"iov.evaluation.biennial_min_level", 'i', NULL},
+	{"iov.evaluation.annual_interval_years", 'i', NULL},
+	{"iov.evaluation.biennial_interval_years", 'i', NULL},
+	{"iov.evaluation.window_mode", 't', NULL},
+	{"industrial.evaluation.window_mode", 't', NULL},
 	{"datasec.levels", 'T', "name,rank,catalogue_required"},
 	{"datasec.change.major_scale_percent", 'i', NULL},
 	{"datasec.change.filing_deadline_months", 'i', NULL},
@@ -471,7 +475,12 @@ static const struct {
 	{"antifraud.cards.total_max", 'i', NULL},
 	{"filing.icp.change_deadline_days", 'i', NULL},
 	{"training.hours_per_person_year", 'i', NULL},
+	{"training.data_security_min_per_year", 'i', NULL},
+	{"training.window_mode", 't', NULL},
 	{"drills.min_per_year", 'i', NULL},
+	{"drills.require_both_kinds", 'f', NULL},
+	{"drills.window_mode", 't', NULL},
+	{"practice.commercial_crypto.min_systems", 'i', NULL},
 	{"inspection.vas_operators_min_per_province", 'i', NULL},
 };
 
