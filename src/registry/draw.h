@@ -39,6 +39,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/timeutil.h"
 
 #define PS_DRAW_SEED_LEN 16
 #define PS_DRAW_SEED_HEX (2 * PS_DRAW_SEED_LEN + 1)
@@ -135,5 +136,44 @@ int ps_draw_seed_parse(const char *hex, uint8_t seed[PS_DRAW_SEED_LEN]) PS_MUST_
 int ps_draw_verify(const char *seed_hex, const char *params_json,
 		   const char *population_json, const char *result_json, bool *same,
 		   struct ps_diag *d) PS_MUST_USE;
+
+/* ---- from and to the registry (draw_load.c) ---- */
+
+struct ps_registry;
+
+struct ps_draw_request {
+	const char *type;     /* operators of this type only ("vas"), NULL = all */
+	const char *province; /* operators of this province only, NULL = all */
+	size_t entities;      /* sample size */
+	size_t per_entity;    /* inspectors per entity, 0 = the policy minimum */
+	bool allow_below_min;
+	bool seed_set;        /* use `seed`, else 16 fresh random bytes */
+	uint8_t seed[PS_DRAW_SEED_LEN];
+};
+
+/*
+ * Draw from the registry: entities are the operators matching type and
+ * province, inspectors every inspector record. Policy: recusal from
+ * inspection.recuse_conflicts; inspectors per entity at least
+ * inspection.inspectors_min_per_check (a smaller per_entity is refused);
+ * with type "vas" and a province, the minimum sample is
+ * inspection.vas_operators_min_per_province (recorded with
+ * inspection.rule_year). Errors as ps_draw_run, plus PS_EDB, PS_EINVAL
+ * for a missing policy value, PS_ECRYPTO when no seed can be made.
+ */
+int ps_draw_from_registry(struct ps_registry *r, const struct ps_draw_request *q,
+			  struct ps_draw **out, struct ps_diag *d) PS_MUST_USE;
+
+/*
+ * Keep a draw as a "draw" record (date, seed, scope, params, population,
+ * result) with a generated key, returned in *key (ps_free). Errors as
+ * ps_reg_insert, PS_ENOMEM.
+ */
+int ps_draw_store(struct ps_registry *r, const struct ps_draw *dr, const char *scope,
+		  struct ps_date date, char **key, struct ps_diag *d) PS_MUST_USE;
+
+/* ps_draw_verify on the draw record `key`; PS_ENOENT when there is none. */
+int ps_draw_verify_record(struct ps_registry *r, const char *key, bool *same,
+			  struct ps_diag *d) PS_MUST_USE;
 
 #endif

@@ -182,4 +182,44 @@ int ps_guyuan_check_parse(const char *s, enum ps_guyuan_check *out) PS_MUST_USE;
 /* "low", "medium", "high". */
 const char *ps_guyuan_severity_name(enum ps_guyuan_severity s);
 
+/* ---- from the registry (guyuan_load.c) ---- */
+
+struct ps_registry;
+struct ps_policy;
+
+/*
+ * The four record kinds read from a registry: ipblock (operator, range),
+ * ipfiling (operator, range, holder, use, location, icp), ipseen
+ * (address, source, holder, use, location), icp (domain, holder,
+ * address). `in` points into the vectors; every string is in `arena`.
+ * Zero it before ps_guyuan_load.
+ */
+struct ps_guyuan_data {
+	struct ps_guyuan_input in;
+	struct ps_vec blocks, filings, seen, icps;
+	struct ps_arena arena;
+};
+
+/* Read every block, filing, seen address and ICP filing (released first).
+ * PS_OK, PS_EDB, PS_ENOMEM, PS_EINVAL (a stored range does not parse: `d`
+ * names the record). */
+int ps_guyuan_load(struct ps_registry *r, struct ps_guyuan_data *g,
+		   struct ps_diag *d) PS_MUST_USE;
+void ps_guyuan_data_release(struct ps_guyuan_data *g);
+
+/*
+ * Turn each check off when its policy flag filing.ip.check_<name> is
+ * false (duplicate follows check_conflict); checks already off stay off.
+ * PS_OK, or PS_EINVAL naming a missing or non-flag value.
+ */
+int ps_guyuan_opts_policy(const struct ps_policy *pol, struct ps_guyuan_opts *o,
+			  struct ps_diag *d) PS_MUST_USE;
+/* The policy id of a check's flag ("filing.ip.check_conflict"). */
+const char *ps_guyuan_check_policy_id(enum ps_guyuan_check c);
+
+/* ps_guyuan_load then ps_guyuan_run with `o` as given (apply
+ * ps_guyuan_opts_policy first). Errors as both. */
+int ps_guyuan_check_registry(struct ps_registry *r, const struct ps_guyuan_opts *o,
+			     struct ps_guyuan_report *rep, struct ps_diag *d) PS_MUST_USE;
+
 #endif
