@@ -217,6 +217,16 @@ int ps_reg_iprange_fmt(const uint8_t lo[16], const uint8_t hi[16], bool v6,
 		       char *out, size_t n) PS_MUST_USE;
 
 /*
+ * The sortable form of a 16-byte address (as ps_reg_iprange_parse gives
+ * it) kept in the hidden <field>_lo/<field>_hi columns of IP ranges and
+ * asset addresses: "4:" or "6:" and 32 lowercase hex digits, so
+ * "lo <= ? AND hi >= ?" finds the ranges containing an address with plain
+ * string comparison on both backends. out has PS_REG_SORTKEY_SIZE bytes.
+ */
+#define PS_REG_SORTKEY_SIZE 35
+void ps_reg_sortkey(const uint8_t a[16], bool v6, char *out);
+
+/*
  * Check and normalise one value of field `f` as ps_reg_validate does
  * (type and policy bounds only, no kind rules, no reference lookup).
  * Surrounding white space is trimmed; empty input gives *out NULL. On

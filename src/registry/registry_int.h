@@ -16,14 +16,9 @@
 /* Longest key and longest text value, in bytes. */
 #define PS_REG_KEY_MAX 128
 #define PS_REG_TEXT_MAX (1u << 20)
-/* "4:" or "6:" and 32 hex digits, plus the NUL. */
-#define PS_REG_SORTKEY_SIZE 35
 
 /* Whether the field carries hidden <name>_lo/<name>_hi columns. */
 bool ps_reg_field_has_range(const struct ps_reg_kind *k, const struct ps_reg_field *f);
-
-/* Write the sortable form of a 16-byte address into out (PS_REG_SORTKEY_SIZE). */
-void ps_reg_sortkey(const uint8_t a[16], bool v6, char *out);
 
 /* Whether s is valid UTF-8 without control characters (C0, DEL, C1). */
 bool ps_reg_text_ok(const char *s, size_t len);
