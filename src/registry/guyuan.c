@@ -725,12 +725,11 @@ static int gap_owners(struct gy_ctx *c, char *ops, size_t opslen, bool *wanted)
 {
 	const char *seen[TEXT_LIST_MAX];
 	size_t n = 0, len = 0;
-	struct ps_vec gaps = c->gaps;
 
 	*wanted = c->o->operator == NULL;
 	ops[0] = '\0';
-	for (size_t g = 0; g < ps_vec_len(&gaps); g++) {
-		int rc = idx_query(c, &c->blocks, "", PS_VEC_AT(&gaps, struct gy_rng, g));
+	for (size_t g = 0; g < ps_vec_len(&c->gaps); g++) {
+		int rc = idx_query(c, &c->blocks, "", PS_VEC_AT(&c->gaps, struct gy_rng, g));
 
 		if (rc != PS_OK)
 			return rc;
@@ -870,10 +869,10 @@ static int check_seen_facts(struct gy_ctx *c, const struct gy_rng *seen_r)
 	for (size_t i = 0; i < c->in->n_seen; i++) {
 		const struct ps_guyuan_seen *s = &c->in->seen[i];
 		int rc = idx_query(c, &c->filings, "", &seen_r[i]);
-		struct ps_vec hits = c->hits; /* not queried again below */
 
-		for (size_t j = 0; j < ps_vec_len(&hits) && rc == PS_OK; j++) {
-			const struct gy_ent *fe = &c->filings.e[*PS_VEC_AT(&hits, size_t, j)];
+		/* reporting does not query, so c->hits stays as it is */
+		for (size_t j = 0; j < ps_vec_len(&c->hits) && rc == PS_OK; j++) {
+			const struct gy_ent *fe = &c->filings.e[*PS_VEC_AT(&c->hits, size_t, j)];
 			const struct ps_guyuan_filing *f = &c->in->filings[fe->idx];
 
 			if (!op_wanted(c, f->operator))

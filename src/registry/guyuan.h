@@ -133,8 +133,16 @@ struct ps_guyuan_opts {
  * ("" when empty); subject[1] is NULL for one-subject findings.
  * subject: out_of_range {filing}, conflict/duplicate {filing, filing},
  * unreported {seen}, misreported {filing, seen or icp}.
- * `json` is a JSON object with the structured evidence (schema in
- * docs; keys per check as written by guyuan.c).
+ * `json` is a JSON object with the structured evidence ("check" is the
+ * check name; lists are cut at 256 items, then "<list>_total" is set):
+ *   out_of_range  filing, operator, range, outside [range],
+ *                 blocks [{key, range}]
+ *   conflict,     filings [{key, operator, range, holder, use}] (two),
+ *   duplicate     overlap, nested (bool), differs [{field, values [a, b]}]
+ *   unreported    seen, source, range, uncovered [range], operators
+ *   misreported   filing, range, then seen, seen_range or icp, domain;
+ *                 fields [{field, filed, observed, source}] where source
+ *                 is "<seen source>:<seen key>" or "icp:<icp key>"
  */
 struct ps_guyuan_finding {
 	enum ps_guyuan_check check;
