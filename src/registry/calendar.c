@@ -414,7 +414,8 @@ static void per_expl(const struct cal *c, struct ps_cal_item *it, const struct p
 		EN(it, "; %s %s", r->st == PS_CAL_OVERDUE ? "was due" : "due", cal_d(r->due).s);
 		ZH(it, "，应于%s前完成%s", cal_d(r->due).s, r->st == PS_CAL_OVERDUE ? "，已逾期" : "");
 	} else if (ps_cal_date_has(p->base)) {
-		EN(it, "; first due %s, counted from the %s on %s", cal_d(r->due).s, x->base_en,
+		EN(it, "; %s %s, counted from the %s on %s",
+		   ps_cal_date_has(r->last) ? "due" : "first due", cal_d(r->due).s, x->base_en,
 		   cal_d(p->base).s);
 		ZH(it, "，自%s（%s）起算应于%s前完成%s", x->base_zh, cal_d(p->base).s, cal_d(r->due).s,
 		   r->st == PS_CAL_OVERDUE ? "，已逾期" : "");

@@ -330,6 +330,13 @@ struct ps_cal_result {
  *     [industrial.evaluation.window_mode], conformity assessments of the iie.
  *  iov.evaluation, iov.risk_assessment   each iov, levels and intervals from
  *     [iov.evaluation.*], mode [iov.evaluation.window_mode].
+ * Operator duties (the datasec.* rules below except catalogue_change, drills,
+ * training.data_security, logs, crypto and campaigns) apply to operators
+ * the registry manages: with at least one unit, enterprise, vehicle system,
+ * catalogue entry, person, drill, ICP filing or crypto record. Others (an
+ * inspection population, say) have none; nor have operators loaded
+ * names_only.
+ *
  *  datasec.catalogue          each operator with a catalogue entry whose
  *     level has catalogue_required in [datasec.levels]: done when every such
  *     entry has filed_date <= as_of (done on the latest). Otherwise due

@@ -509,6 +509,42 @@ static int rule_crypto(struct cal *c, const struct ps_cal_operator *op)
 	return PS_OK;
 }
 
+/*
+ * Whether the registry manages the operator: it has a unit, enterprise,
+ * vehicle system, catalogue entry, person, drill, ICP filing or crypto
+ * record. Others (an inspection population, say) get no duties.
+ */
+static bool op_managed(const struct cal *c, const char *op)
+{
+	const struct ps_cal_input *in = c->in;
+
+	for (size_t i = 0; i < in->n_units; i++)
+		if (cal_eq(in->units[i].operator, op))
+			return true;
+	for (size_t i = 0; i < in->n_iies; i++)
+		if (cal_eq(in->iies[i].operator, op))
+			return true;
+	for (size_t i = 0; i < in->n_iovs; i++)
+		if (cal_eq(in->iovs[i].operator, op))
+			return true;
+	for (size_t i = 0; i < in->n_catalogs; i++)
+		if (cal_eq(in->catalogs[i].operator, op))
+			return true;
+	for (size_t i = 0; i < in->n_persons; i++)
+		if (cal_eq(in->persons[i].operator, op))
+			return true;
+	for (size_t i = 0; i < in->n_drills; i++)
+		if (cal_eq(in->drills[i].operator, op))
+			return true;
+	for (size_t i = 0; i < in->n_icps; i++)
+		if (cal_eq(in->icps[i].operator, op))
+			return true;
+	for (size_t i = 0; i < in->n_cryptos; i++)
+		if (cal_eq(in->cryptos[i].operator, op))
+			return true;
+	return false;
+}
+
 /* ---- rules: campaign deadlines ------------------------------------------------------------ */
 
 struct camp {
@@ -701,7 +737,8 @@ static int camp_row(struct cal *c, struct camp *k, size_t row)
 	for (size_t i = 0; i < c->in->n_operators; i++) {
 		const struct ps_cal_operator *op = &c->in->operators[i];
 
-		if (op->names_only || !in_scope(k, op) || !camp_tally(c, k, op->key, &t))
+		if (op->names_only || !in_scope(k, op) || !op_managed(c, op->key) ||
+		    !camp_tally(c, k, op->key, &t))
 			continue;
 		if (camp_item(c, k, op, &t) != PS_OK)
 			return PS_ENOMEM;
@@ -728,8 +765,11 @@ int ps_cal_rules_campaigns(struct cal *c)
 
 int ps_cal_rules_operator(struct cal *c, const struct ps_cal_operator *op)
 {
-	int rc = rule_catalogue(c, op);
+	int rc;
 
+	if (!op_managed(c, op->key))
+		return PS_OK;
+	rc = rule_catalogue(c, op);
 	if (rc == PS_OK)
 		rc = rule_data_risk(c, op);
 	if (rc == PS_OK && c->drills_both) {

@@ -695,7 +695,12 @@ static void test_logs(void **state)
 		{.key = "OP-B", .name = "b", .has_log_retention = true, .log_retention_days = 183},
 		{.key = "OP-C", .name = "c"},
 	};
-	struct ps_cal_input in = {.operators = ops, .n_operators = 3};
+	struct ps_cal_person pe[3] = {
+		{.key = "P-A", .operator = "OP-A"}, {.key = "P-B", .operator = "OP-B"},
+		{.key = "P-C", .operator = "OP-C"},
+	};
+	struct ps_cal_input in = {.operators = ops, .n_operators = 3, .persons = pe,
+				  .n_persons = 3};
 	const struct ps_cal_item *it;
 
 	(void)state;
@@ -705,6 +710,14 @@ static void test_logs(void **state)
 	expect("datasec.logs.retention", "OP-B", PS_CAL_DONE, NULL);
 	it = expect("datasec.logs.retention", "OP-C", PS_CAL_DUE, NULL);
 	assert_non_null(strstr(it->expl_en, "not recorded"));
+	/* an operator with no records of its own (an inspection population)
+	 * has no duties */
+	in.n_persons = 2;
+	run(&in, "2026-06-01");
+	expect_none("datasec.logs.retention", "OP-C");
+	expect_none("drills.yearly.live", "OP-C");
+	expect_none("practice.commercial_crypto", "OP-C");
+	expect("drills.yearly.live", "OP-B", PS_CAL_DUE, "2026-12-31");
 	ps_cal_result_release(&res);
 }
 
@@ -718,8 +731,9 @@ static void test_drills(void **state)
 		{.key = "DR-3", .operator = "OP-1", .kind = "process", .date = dt("2025-06-01")},
 	};
 	struct ps_cal_operator op = op1;
+	struct ps_cal_person pe = {.key = "P-1", .operator = "OP-1"};
 	struct ps_cal_input in = {.operators = &op, .n_operators = 1, .drills = dr,
-				  .n_drills = 3};
+				  .n_drills = 3, .persons = &pe, .n_persons = 1};
 	const struct ps_cal_item *it;
 
 	(void)state;
