@@ -4,7 +4,8 @@
  * the backend named by argv[1]: "sqlite" (default; a fresh file per test)
  * or "pgsql" (PANSHI_TEST_PG_DSN, a fresh schema per test; exit 77 without
  * it). Conversions, unit and operator filters, the calendar computed from
- * the loaded records, and stored values that do not convert.
+ * the loaded records, stored values that do not convert, and `panshi
+ * calendar` run in-process (SQLite only: the CLI cannot name a schema).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <jansson.h>
 
+#include "cli/cli.h"
 #include "core/core.h"
 #include "policy/policy.h"
 #include "registry/calendar.h"
@@ -373,6 +376,111 @@ static void test_bad_stored(void **state)
 			    "is not a valid date");
 }
 
+/* ---- the CLI, in-process, on the fixture's SQLite file --------------------------------- */
+
+static char out[1 << 17], err[1 << 14];
+
+static void slurp(FILE *fp, char *buf, size_t n)
+{
+	size_t got;
+
+	rewind(fp);
+	got = fread(buf, 1, n - 1, fp);
+	buf[got] = '\0';
+	fclose(fp);
+}
+
+/* panshi --db DB --policy-dir POLICY --lang en calendar args... */
+static int cli(const char *db, ...)
+{
+	char *argv[32], pdir[1024];
+	const char *src = getenv("PANSHI_SOURCE_DIR"), *a;
+	FILE *o = tmpfile(), *e = tmpfile();
+	int argc = 0, rc;
+	va_list ap;
+
+	assert_non_null(o);
+	assert_non_null(e);
+	snprintf(pdir, sizeof(pdir), "%s/policy", src != NULL ? src : ".");
+	argv[argc++] = (char *)"panshi";
+	argv[argc++] = (char *)"--db";
+	argv[argc++] = (char *)db;
+	argv[argc++] = (char *)"--policy-dir";
+	argv[argc++] = pdir;
+	argv[argc++] = (char *)"--lang";
+	argv[argc++] = (char *)"en";
+	argv[argc++] = (char *)"calendar";
+	va_start(ap, db);
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 31)
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	rc = ps_cli_run(argc, argv, o, e);
+	slurp(o, out, sizeof(out));
+	slurp(e, err, sizeof(err));
+	return rc;
+}
+
+#define CLI(f, ...) cli((f)->spec, __VA_ARGS__, NULL)
+
+static void test_cli(void **state)
+{
+	struct fx *f = *state;
+	json_t *j, *first;
+	json_error_t jerr;
+	size_t lines = 0;
+
+	if (is_pg())
+		skip(); /* the CLI cannot name the test schema */
+	seed(f);
+	assert_int_equal(CLI(f, "--as-of", "2026-03-01", "--format", "json"), 0);
+	j = json_loads(out, 0, &jerr);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "as_of")), "2026-03-01");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "summary"),
+							       "overdue")), 1);
+	first = json_array_get(json_object_get(j, "obligations"), 0);
+	assert_non_null(first);
+	/* U-9, reviewed 2025-12-01 and never filed, comes first */
+	assert_string_equal(json_string_value(json_object_get(first, "status")), "overdue");
+	assert_string_equal(json_string_value(json_object_get(first, "unit")), "U-9");
+	assert_string_equal(json_string_value(json_object_get(first, "due")), "2025-12-31");
+	assert_true(json_is_array(json_object_get(first, "policy")));
+	json_decref(j);
+
+	/* overdue items are data: exit 0; sorted overdue first */
+	assert_int_equal(CLI(f, "--as-of", "2026-12-01", "--rule", "protection."), 0);
+	assert_true(strncmp(out, "status", 6) == 0);
+	assert_non_null(strstr(out, "\noverdue  2026-03-03  protection.filing  "));
+	assert_non_null(strstr(out, "\n3 overdue, 3 due, 0 upcoming, 2 done as of 2026-12-01\n"));
+	assert_int_equal(CLI(f, "--as-of", "2026-12-01", "--status", "overdue"), 0);
+	assert_null(strstr(out, "\ndone"));
+	assert_null(strstr(out, "\ndue "));
+
+	/* one unit as CSV: a header and its four obligations */
+	assert_int_equal(CLI(f, "--as-of", "2026-03-01", "--unit", "U-1", "--format", "csv"), 0);
+	for (const char *p = out; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	assert_int_equal(lines, 5);
+	assert_true(strncmp(out, "status,late,manual,due,", 23) == 0);
+
+	/* the mode override changes a rolling duty into a calendar-year one */
+	assert_int_equal(CLI(f, "--as-of", "2026-03-01", "--unit", "U-1", "--mode",
+			     "calendar_year", "--rule", "protection.evaluation"), 0);
+	assert_non_null(strstr(out, "2027-12-31"));
+
+	/* usage errors exit 2 with a clear message; a missing unit exits 1 */
+	assert_int_equal(CLI(f, "--as-of", "2026-02-30"), 2);
+	assert_non_null(strstr(err, "--as-of: '2026-02-30' does not exist: 2026-02 has 28 days"));
+	assert_int_equal(CLI(f, "--as-of", "2026/03/01"), 2);
+	assert_non_null(strstr(err, "is not a date (use YYYY-MM-DD)"));
+	assert_int_equal(CLI(f, "--mode", "weekly"), 2);
+	assert_int_equal(CLI(f, "--status", "late"), 2);
+	assert_int_equal(CLI(f, "--bogus", "1"), 2);
+	assert_int_equal(CLI(f, "--unit", "U-404"), 1);
+	assert_non_null(strstr(err, "no unit 'U-404'"));
+}
+
 static int group_setup(void **state)
 {
 	char dir[1024];
@@ -406,6 +514,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_load_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_stored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
 	};
 
 	backend = argc > 1 ? argv[1] : "sqlite";
