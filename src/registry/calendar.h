@@ -48,15 +48,20 @@
  *                  (Dec 31 of as_of's year) when not yet, but the window of
  *                  the year before was met; overdue when that was missed
  *                  too, with due = Dec 31 of the first missed year after
- *                  the last met window.
+ *                  the last met window. When no window was ever met, the
+ *                  first due date below decides between due and overdue.
  *
  * With no satisfying history the first occurrence is due from the duty's
- * start (`base`): rolling base + n years; calendar_year Dec 31 of year(base)
- * + n. Units start at their grading review date, else their filing date;
- * industrial enterprises at grading, else filing; connected-vehicle
- * systems at filing; operators and people at the date their record was
- * created. Without a base the first occurrence is due with no date
- * (rolling) or by Dec 31 of as_of's year (calendar_year).
+ * start (`base`): rolling, base + n years; calendar_year, Dec 31 of
+ * year(base) + n - 1 (a yearly duty is due in the year it starts). Units
+ * start at their grading review date, else their filing date; industrial
+ * enterprises at grading, else filing; connected-vehicle systems at
+ * filing; operators and people when their record was created; the data
+ * risk assessment when the first important/core catalogue entry was. A
+ * base after as_of means the duty has not started: units, enterprises and
+ * vehicle systems then have no obligation yet. Without a base the first
+ * occurrence is due with no date (rolling) or by Dec 31 of as_of's year
+ * (calendar_year): past years are not judged.
  *
  * Every rule, its trigger, due date and completion test is listed with
  * ps_cal_compute() below. Strings in the result borrow from the input and
@@ -290,7 +295,7 @@ struct ps_cal_item {
 	struct ps_date due;
 	struct ps_date done;
 	struct ps_date last;
-	bool late;                   /* done after its due date */
+	bool late;                   /* done after its due date (one-shot duties) */
 	bool manual;                 /* status from the date only: check by hand */
 	size_t n_policy;
 	const char *policy_id[PS_CAL_POLICY_MAX];     /* values and tables used */
