@@ -36,6 +36,8 @@ const struct ps_cli_cmd *const ps_cli_cmds[] = {
 	&ps_cmd_assess_run,
 	&ps_cmd_assess_list,
 	&ps_cmd_assess_show,
+	&ps_cmd_assess_rectify,
+	&ps_cmd_assess_frameworks,
 	&ps_cmd_guyuan_check,
 	&ps_cmd_inspect_draw,
 };
