@@ -4,8 +4,11 @@
 # the release preset, and run Panshi on the embedded SQLite store with the
 # bundled sample data: initialise the store, load the policy, import the
 # sample events, analyse the sample captures (flows, protocols, EVE events
-# into the store and var/sample-eve.json), print the status. Safe to run
-# again: the store is reused and captures already analysed are skipped.
+# into the store and var/sample-eve.json), print the status, then load the
+# sample registry (a fictional operator, samples/registry/) and show its
+# compliance calendar, its 固源 findings and a double-random draw. Safe to
+# run again: the store is reused, and captures and the registry already
+# loaded are skipped.
 #
 #   bash scripts/quickstart.sh            (store: var/sample.db)
 #   PANSHI_DB=/path/x.db bash scripts/quickstart.sh
@@ -40,3 +43,33 @@ echo "== panshi event list --limit 5 =="
 
 echo "== panshi status =="
 "$panshi" status
+
+echo "== panshi registry import samples/registry/demo-operator.yaml =="
+if [ "$("$panshi" unit list --format csv | wc -l)" -le 1 ]; then
+	"$panshi" registry import samples/registry/demo-operator.yaml
+	# The important and core catalogue entries were filed on 2025-08-01;
+	# DC-1 then grew from 9 to 12 million records (33 %, a major change).
+	"$panshi" catalog file DC-1 --date 2025-08-01
+	"$panshi" catalog file DC-2 --date 2025-08-01
+	"$panshi" catalog edit DC-1 --records 12000000 --change_date 2026-10-15
+	"$panshi" assess run protection-self-check --target unit:U-WEB-01 \
+		--answers samples/registry/self-check-u-web-01.yaml --date 2026-11-20 \
+		--assessor 网络与信息安全部 --owner P-WANG --deadline 2027-01-31
+	"$panshi" inspect draw --entities 10 --type vas --province 江苏 \
+		--seed 5a3c0e1f9b7d4a2688c1e0f3b5d7a9c2 --scope 江苏2026年双随机抽查
+else
+	echo "sample registry already in the store"
+fi
+
+# The sample's dates are fixed, so the calendar is shown as of a fixed day.
+echo "== panshi calendar --as-of 2026-12-01 --status open =="
+"$panshi" calendar --as-of 2026-12-01 --status open
+
+echo "== panshi guyuan check =="
+"$panshi" guyuan check
+
+echo "== panshi assess list =="
+"$panshi" assess list
+
+echo "== panshi inspect verify DRAW-1 =="
+"$panshi" inspect verify DRAW-1

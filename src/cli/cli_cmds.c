@@ -40,6 +40,8 @@ const struct ps_cli_cmd *const ps_cli_cmds[] = {
 	&ps_cmd_assess_frameworks,
 	&ps_cmd_guyuan_check,
 	&ps_cmd_inspect_draw,
+	&ps_cmd_inspect_verify,
+	&ps_cmd_inspect_list,
 };
 
 const size_t ps_cli_n_cmds = PS_ARRAY_LEN(ps_cli_cmds);
