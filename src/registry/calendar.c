@@ -177,7 +177,8 @@ void ps_cal_one_shot_tail(const struct cal *c, struct ps_cal_item *it,
 	if (it->status == PS_CAL_DONE && it->late) {
 		int64_t n = ps_date_diff_days(it->done, it->due);
 
-		EN(it, "; %s on %s, %lld days late", what_en, cal_d(it->done).s, (long long)n);
+		EN(it, "; %s on %s, %lld day%s late", what_en, cal_d(it->done).s, (long long)n,
+		   n == 1 ? "" : "s");
 		ZH(it, "；已于%s%s，逾期%lld天", cal_d(it->done).s, what_zh, (long long)n);
 	} else if (it->status == PS_CAL_DONE) {
 		EN(it, "; %s on %s", what_en, cal_d(it->done).s);
@@ -185,7 +186,7 @@ void ps_cal_one_shot_tail(const struct cal *c, struct ps_cal_item *it,
 	} else if (it->status == PS_CAL_OVERDUE) {
 		int64_t n = ps_date_diff_days(c->as_of, it->due);
 
-		EN(it, "; not %s, %lld days overdue", what_en, (long long)n);
+		EN(it, "; not %s, %lld day%s overdue", what_en, (long long)n, n == 1 ? "" : "s");
 		ZH(it, "；尚未%s，已逾期%lld天", what_zh, (long long)n);
 	} else {
 		EN(it, "; not %s yet", what_en);
@@ -335,7 +336,7 @@ static void periodic(const struct cal *c, const struct occs *o, const struct per
 		per_rolling(c, o, p, r);
 	else
 		per_calendar(c, o, p, r);
-	if (r->st == PS_CAL_DONE && ps_cal_date_has(r->due) &&
+	if (r->st == PS_CAL_DONE && c->opt.upcoming_days > 0 && ps_cal_date_has(r->due) &&
 	    ps_date_diff_days(r->due, c->as_of) <= c->opt.upcoming_days)
 		r->st = PS_CAL_UPCOMING;
 }

@@ -140,7 +140,8 @@ int ps_registry_open(struct ps_store *st, const struct ps_policy *pol,
 /*
  * Check and normalise every field of `rec` in place: types, enums, policy
  * labels and level bounds, required fields, and the kind's own rules
- * (e.g. a filing date needs a filing number). References are checked by
+ * (e.g. a unit whose filing status is "filed" needs a filing date).
+ * References are checked by
  * insert/update, not here. On error `d` names the record and field:
  *   "unit 'U-1': field 'level': 6 is above the highest level 5
  *    (policy protection.level.max)"

@@ -161,7 +161,7 @@ static void test_filing(void **state)
 	run(&in, "2026-05-01");
 	it = expect("protection.filing", "U-1", PS_CAL_DONE, "2026-04-01");
 	assert_true(it->late);
-	assert_non_null(strstr(it->expl_en, "1 days late"));
+	assert_non_null(strstr(it->expl_en, "1 day late"));
 	/* a filing dated after as_of has not happened yet */
 	run(&in, "2026-04-01");
 	expect("protection.filing", "U-1", PS_CAL_DUE, "2026-04-01");
@@ -369,7 +369,9 @@ static void test_evaluation_first(void **state)
 	ps_cal_options_default(&o);
 	o.upcoming_days = 0;
 	OK(run_opt(&f.in, "2025-02-28", &o));
-	expect("protection.evaluation", "U-3", PS_CAL_UPCOMING, "2025-02-28");
+	expect("protection.evaluation", "U-3", PS_CAL_DONE, "2025-02-28");
+	OK(run_opt(&f.in, "2025-03-01", &o));
+	expect("protection.evaluation", "U-3", PS_CAL_OVERDUE, "2025-02-28");
 	OK(run_opt(&f.in, "2025-02-27", &o));
 	expect("protection.evaluation", "U-3", PS_CAL_DONE, "2025-02-28");
 	ps_cal_result_release(&res);
