@@ -31,13 +31,6 @@
 
 extern const struct ps_cli_cmd ps_cmd_assess_rectify, ps_cmd_assess_frameworks;
 
-static const char *backend;
-static const char *pg_dsn;
-static char tmpdir[256];
-static char srcdir[1024];
-static int seq;
-static struct ps_policy *pol;
-
 struct fx {
 	struct ps_store *st;
 	struct ps_store_settings set;
@@ -47,6 +40,14 @@ struct fx {
 	char spec[512];
 	char schema[64];
 };
+
+#define REG_FX_NAME "assess"
+#define REG_FX_TODAY ((struct ps_date){2025, 7, 1})
+static int fx_setup(struct fx *f);
+static void fx_teardown(struct fx *f);
+#define REG_FX_SETUP(f) fx_setup(f)
+#define REG_FX_TEARDOWN(f) fx_teardown(f)
+#include "reg_fixture.h"
 
 static const char fw_text[] =
 	"schema: 1\nid: t-run\nversion: 3\ntitle: 运行测试\ntitle_en: Run test\n"
@@ -67,26 +68,6 @@ static const char answers_u3[] =
 	"  A-3: {answer: fail, deadline: 2025-07-15}\n"
 	"  A-4: na\n"
 	"  A-5: pass\n";
-
-static bool is_pg(void)
-{
-	return strcmp(backend, "pgsql") == 0;
-}
-
-static int admin_exec(const char *sql)
-{
-	struct ps_store *st;
-	struct ps_diag d;
-	int rc = ps_store_open(pg_dsn, NULL, &st, &d);
-
-	if (rc != PS_OK) {
-		print_error("admin connection: %s\n", d.msg);
-		return rc;
-	}
-	rc = ps_store_exec(st, sql);
-	ps_store_close(st);
-	return rc;
-}
 
 /* A record of `kind` from "field=value" strings, NULL-terminated. */
 static int add(struct fx *f, const char *kind, ...)
@@ -133,61 +114,20 @@ static void seed(struct fx *f)
 	       "level=2");
 }
 
-static int setup(void **state)
+/* The test framework and the seed records, after the store is open. */
+static int fx_setup(struct fx *f)
 {
-	struct fx *f = ps_calloc(PS_MEM_TEST, 1, sizeof(*f));
 	struct ps_diag d = {{0}};
-	char sql[128];
 
-	if (f == NULL)
+	if (ps_fw_load_mem("t.yaml", fw_text, strlen(fw_text), pol, &f->fw, &d) != PS_OK)
 		return -1;
-	*state = f;
-	ps_store_settings_default(&f->set);
-	seq++;
-	if (is_pg()) {
-		snprintf(f->schema, sizeof(f->schema), "assess_test_%d_%d", (int)getpid(),
-			 seq);
-		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", f->schema);
-		if (admin_exec(sql) != PS_OK)
-			return -1;
-		f->set.pg_schema = f->schema;
-		snprintf(f->spec, sizeof(f->spec), "%s", pg_dsn);
-	} else {
-		snprintf(f->spec, sizeof(f->spec), "%s/t%d.db", tmpdir, seq);
-	}
-	if (ps_store_open(f->spec, &f->set, &f->st, &d) != PS_OK ||
-	    ps_store_migrate(f->st, NULL, NULL, &d) != PS_OK) {
-		print_error("%s: %s\n", f->spec, d.msg);
-		return -1;
-	}
-	if (ps_registry_open(f->st, pol, &f->r) != PS_OK ||
-	    ps_fw_load_mem("t.yaml", fw_text, strlen(fw_text), pol, &f->fw, &d) != PS_OK)
-		return -1;
-	f->r.today = (struct ps_date){2025, 7, 1};
 	seed(f);
 	return 0;
 }
 
-static int teardown(void **state)
+static void fx_teardown(struct fx *f)
 {
-	struct fx *f = *state;
-	static const char *const sfx[] = {"", "-wal", "-shm"};
-	char path[600], sql[128];
-
 	ps_fw_free(f->fw);
-	ps_store_close(f->st);
-	if (is_pg()) {
-		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", f->schema);
-		if (admin_exec(sql) != PS_OK)
-			return -1;
-	} else {
-		for (size_t i = 0; i < PS_ARRAY_LEN(sfx); i++) {
-			snprintf(path, sizeof(path), "%s%s", f->spec, sfx[i]);
-			unlink(path);
-		}
-	}
-	ps_free(f);
-	return 0;
 }
 
 static int64_t count(struct fx *f, const char *kind)
@@ -809,31 +749,6 @@ static void test_cli_bundled(void **state)
 	unlink(ansp);
 }
 
-static int group_setup(void **state)
-{
-	const char *src = getenv("PANSHI_SOURCE_DIR");
-	struct ps_diag d = {{0}};
-	char dir[1100];
-
-	(void)state;
-	snprintf(srcdir, sizeof(srcdir), "%s", src != NULL ? src : ".");
-	snprintf(dir, sizeof(dir), "%s/policy", srcdir);
-	if (ps_policy_load_dir(dir, &pol, &d) != PS_OK) {
-		print_error("%s: %s\n", dir, d.msg);
-		return -1;
-	}
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/panshi-assess-XXXXXX");
-	return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	ps_policy_free(pol);
-	rmdir(tmpdir);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -848,17 +763,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_framework_open),
 	};
 
-	backend = argc > 1 ? argv[1] : "sqlite";
-	if (strcmp(backend, "pgsql") == 0) {
-		pg_dsn = getenv("PANSHI_TEST_PG_DSN");
-		if (pg_dsn == NULL || pg_dsn[0] == '\0') {
-			printf("skipped: PANSHI_TEST_PG_DSN not set\n");
-			return 77;
-		}
-	} else if (strcmp(backend, "sqlite") != 0) {
-		fprintf(stderr, "usage: %s sqlite|pgsql\n", argv[0]);
-		return 2;
-	}
 	ps_i18n_set_lang(PS_LANG_EN);
-	return cmocka_run_group_tests_name(backend, tests, group_setup, group_teardown);
+	return reg_run(argc, argv, tests);
 }

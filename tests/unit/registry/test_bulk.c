@@ -30,12 +30,6 @@
 #define OK(x) assert_int_equal((x), PS_OK)
 #define NSTORE 2
 
-static const char *backend;
-static const char *pg_dsn;
-static char tmpdir[256];
-static int seq;
-static struct ps_policy *pol;
-
 struct fx {
 	struct ps_store *st[NSTORE];
 	struct ps_registry r[NSTORE];
@@ -45,54 +39,8 @@ struct fx {
 	char errs[8192]; /* errors of the last import, one per line */
 };
 
-static bool is_pg(void)
-{
-	return strcmp(backend, "pgsql") == 0;
-}
-
-static int admin_exec(const char *sql)
-{
-	struct ps_store *st;
-	struct ps_diag d;
-	int rc = ps_store_open(pg_dsn, NULL, &st, &d);
-
-	if (rc != PS_OK) {
-		print_error("admin connection: %s\n", d.msg);
-		return rc;
-	}
-	rc = ps_store_exec(st, sql);
-	ps_store_close(st);
-	return rc;
-}
-
-static int open_one(struct fx *f, int i)
-{
-	struct ps_diag d = {{0}};
-	char sql[128];
-
-	ps_store_settings_default(&f->set[i]);
-	seq++;
-	if (is_pg()) {
-		snprintf(f->schema[i], sizeof(f->schema[i]), "bulk_test_%d_%d", (int)getpid(),
-			 seq);
-		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", f->schema[i]);
-		if (admin_exec(sql) != PS_OK)
-			return -1;
-		f->set[i].pg_schema = f->schema[i];
-		snprintf(f->spec[i], sizeof(f->spec[i]), "%s", pg_dsn);
-	} else {
-		snprintf(f->spec[i], sizeof(f->spec[i]), "%s/t%d.db", tmpdir, seq);
-	}
-	if (ps_store_open(f->spec[i], &f->set[i], &f->st[i], &d) != PS_OK ||
-	    ps_store_migrate(f->st[i], NULL, NULL, &d) != PS_OK) {
-		print_error("%s: %s\n", f->spec[i], d.msg);
-		return -1;
-	}
-	if (ps_registry_open(f->st[i], pol, &f->r[i]) != PS_OK)
-		return -1;
-	f->r[i].today = (struct ps_date){2026, 3, 1};
-	return 0;
-}
+#define REG_FX_NAME "bulk"
+#include "reg_fixture.h"
 
 static int setup(void **state)
 {
@@ -101,31 +49,22 @@ static int setup(void **state)
 	if (f == NULL)
 		return -1;
 	*state = f;
-	for (int i = 0; i < NSTORE; i++)
-		if (open_one(f, i) != 0)
+	for (int i = 0; i < NSTORE; i++) {
+		if (reg_store_open(&f->st[i], &f->set[i], &f->r[i], f->spec[i],
+				   f->schema[i]) != 0)
 			return -1;
+		f->r[i].today = (struct ps_date){2026, 3, 1};
+	}
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	static const char *const sfx[] = {"", "-wal", "-shm"};
-	char path[600], sql[128];
 
-	for (int i = 0; i < NSTORE; i++) {
-		ps_store_close(f->st[i]);
-		if (is_pg()) {
-			snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", f->schema[i]);
-			if (admin_exec(sql) != PS_OK)
-				return -1;
-			continue;
-		}
-		for (size_t j = 0; j < PS_ARRAY_LEN(sfx); j++) {
-			snprintf(path, sizeof(path), "%s%s", f->spec[i], sfx[j]);
-			unlink(path);
-		}
-	}
+	for (int i = 0; i < NSTORE; i++)
+		if (reg_store_close(f->st[i], f->spec[i], f->schema[i]) != 0)
+			return -1;
 	ps_free(f);
 	return 0;
 }
@@ -1033,30 +972,6 @@ static void test_cli(void **state)
 	unlink(err_path);
 }
 
-static int group_setup(void **state)
-{
-	char dir[1024];
-	const char *src = getenv("PANSHI_SOURCE_DIR");
-	struct ps_diag d = {{0}};
-
-	(void)state;
-	snprintf(dir, sizeof(dir), "%s/policy", src != NULL ? src : ".");
-	if (ps_policy_load_dir(dir, &pol, &d) != PS_OK) {
-		print_error("%s: %s\n", dir, d.msg);
-		return -1;
-	}
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/panshi-bulk-XXXXXX");
-	return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	ps_policy_free(pol);
-	rm_tree(tmpdir);
-	return 0;
-}
-
 #define STORE_TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int main(int argc, char **argv)
@@ -1084,16 +999,5 @@ int main(int argc, char **argv)
 		STORE_TEST(test_cli),
 	};
 
-	backend = argc > 1 ? argv[1] : "sqlite";
-	if (strcmp(backend, "pgsql") == 0) {
-		pg_dsn = getenv("PANSHI_TEST_PG_DSN");
-		if (pg_dsn == NULL || pg_dsn[0] == '\0') {
-			printf("skipped: PANSHI_TEST_PG_DSN not set\n");
-			return 77;
-		}
-	} else if (strcmp(backend, "sqlite") != 0) {
-		fprintf(stderr, "usage: %s sqlite|pgsql\n", argv[0]);
-		return 2;
-	}
-	return cmocka_run_group_tests_name(backend, tests, group_setup, group_teardown);
+	return reg_run(argc, argv, tests);
 }

@@ -27,12 +27,6 @@
 
 #define OK(x) assert_int_equal((x), PS_OK)
 
-static const char *backend;
-static const char *pg_dsn;
-static char tmpdir[256];
-static int seq;
-static struct ps_policy *pol;
-
 struct fx {
 	struct ps_store *st;
 	struct ps_store_settings set;
@@ -44,80 +38,18 @@ struct fx {
 	char schema[64];
 };
 
-static bool is_pg(void)
+#define REG_FX_NAME "cal"
+#define REG_FX_TODAY ((struct ps_date){2026, 2, 1})
+
+/* The calendar input and result of a test go with its store. */
+static void fx_teardown(struct fx *f)
 {
-	return strcmp(backend, "pgsql") == 0;
-}
-
-static int admin_exec(const char *sql)
-{
-	struct ps_store *st;
-	struct ps_diag d;
-	int rc = ps_store_open(pg_dsn, NULL, &st, &d);
-
-	if (rc != PS_OK) {
-		print_error("admin connection: %s\n", d.msg);
-		return rc;
-	}
-	rc = ps_store_exec(st, sql);
-	ps_store_close(st);
-	return rc;
-}
-
-static int setup(void **state)
-{
-	struct fx *f = ps_calloc(PS_MEM_TEST, 1, sizeof(*f));
-	struct ps_diag d = {{0}};
-	char sql[128];
-
-	if (f == NULL)
-		return -1;
-	*state = f;
-	ps_store_settings_default(&f->set);
-	seq++;
-	if (is_pg()) {
-		snprintf(f->schema, sizeof(f->schema), "cal_test_%d_%d", (int)getpid(), seq);
-		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", f->schema);
-		if (admin_exec(sql) != PS_OK)
-			return -1;
-		f->set.pg_schema = f->schema;
-		snprintf(f->spec, sizeof(f->spec), "%s", pg_dsn);
-	} else {
-		snprintf(f->spec, sizeof(f->spec), "%s/t%d.db", tmpdir, seq);
-	}
-	if (ps_store_open(f->spec, &f->set, &f->st, &d) != PS_OK ||
-	    ps_store_migrate(f->st, NULL, NULL, &d) != PS_OK) {
-		print_error("%s: %s\n", f->spec, d.msg);
-		return -1;
-	}
-	if (ps_registry_open(f->st, pol, &f->r) != PS_OK)
-		return -1;
-	f->r.today = (struct ps_date){2026, 2, 1};
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	static const char *const sfx[] = {"", "-wal", "-shm"};
-	char path[600], sql[128];
-
 	ps_cal_result_release(&f->res);
 	ps_cal_input_release(&f->in);
-	ps_store_close(f->st);
-	if (is_pg()) {
-		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", f->schema);
-		if (admin_exec(sql) != PS_OK)
-			return -1;
-	} else {
-		for (size_t i = 0; i < PS_ARRAY_LEN(sfx); i++) {
-			snprintf(path, sizeof(path), "%s%s", f->spec, sfx[i]);
-			unlink(path);
-		}
-	}
-	ps_free(f);
-	return 0;
 }
+
+#define REG_FX_TEARDOWN(f) fx_teardown(f)
+#include "reg_fixture.h"
 
 /* Insert a record of `kind` from "field=value" strings, NULL-terminated. */
 static void add(struct fx *f, const char *kind, ...)
@@ -481,33 +413,6 @@ static void test_cli(void **state)
 	assert_non_null(strstr(err, "no unit 'U-404'"));
 }
 
-static int group_setup(void **state)
-{
-	char dir[1024];
-	const char *src = getenv("PANSHI_SOURCE_DIR");
-	struct ps_diag d = {{0}};
-
-	(void)state;
-	snprintf(dir, sizeof(dir), "%s/policy", src != NULL ? src : ".");
-	if (ps_policy_load_dir(dir, &pol, &d) != PS_OK) {
-		print_error("%s: %s\n", dir, d.msg);
-		return -1;
-	}
-	if (is_pg())
-		return 0;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/panshi-cal-XXXXXX");
-	return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	ps_policy_free(pol);
-	if (!is_pg())
-		rmdir(tmpdir);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -517,17 +422,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
 	};
 
-	backend = argc > 1 ? argv[1] : "sqlite";
-	if (strcmp(backend, "pgsql") == 0) {
-		pg_dsn = getenv("PANSHI_TEST_PG_DSN");
-		if (pg_dsn == NULL || pg_dsn[0] == '\0') {
-			printf("skipped: PANSHI_TEST_PG_DSN not set\n");
-			return 77;
-		}
-	} else if (strcmp(backend, "sqlite") != 0) {
-		fprintf(stderr, "usage: %s sqlite|pgsql\n", argv[0]);
-		return 2;
-	}
 	ps_i18n_set_lang(PS_LANG_EN);
-	return cmocka_run_group_tests_name(backend, tests, group_setup, group_teardown);
+	return reg_run(argc, argv, tests);
 }
