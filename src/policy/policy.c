@@ -465,6 +465,13 @@ static const struct {
 	{"incident.cac2025.state_organ_report_hours", 'i', NULL},
 	{"incident.cac2025.other_report_hours", 'i', NULL},
 	{"incident.cac2025.final_report_days", 'i', NULL},
+	{"incident.cac2025.cii_escalation_minutes", 'i', NULL},
+	{"incident.cac2025.state_organ_escalation_hours", 'i', NULL},
+	{"incident.cac2025.provincial_escalation_hours", 'i', NULL},
+	{"incident.datasec.report_sla_minutes", 'i', NULL},
+	{"incident.escalation.step_minutes", 'i', NULL},
+	{"incident.escalation.ladder", 'T', "role,rank,title"},
+	{"incident.rectification.deadlines", 'T', "severity,days"},
 	{"incident.cac2025.thresholds", 'T',
 	 "level,rank,portal_down_minutes,cii_total_down_minutes,"
 	 "cii_main_function_down_minutes,people_affected,pi_leaked_people,"
