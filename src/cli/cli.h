@@ -32,6 +32,7 @@ struct ps_cli {
 	struct ps_conf *conf;        /* loaded by ps_cli_conf_load */
 	struct ps_store *store;      /* opened by ps_cli_store_open */
 	struct ps_policy *policy;    /* loaded by ps_cli_policy_load */
+	struct ps_cli_audit *audit;  /* opened by ps_cli_audit_open (cli_audit.h) */
 };
 
 /* One `<noun> <verb>` (verb NULL for single-word commands like `init`). */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_audit.h"
 #include "cli/cli_int.h"
 #include "cli/cmd_reg.h"
 #include "core/core.h"
@@ -190,6 +191,7 @@ static int parse_global(struct ps_cli *cli, int argc, char **argv)
 
 static void cli_release(struct ps_cli *cli)
 {
+	ps_cli_audit_release(cli);
 	ps_store_close(cli->store);
 	ps_policy_free(cli->policy);
 	if (cli->conf != NULL) {

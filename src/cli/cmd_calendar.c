@@ -13,6 +13,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "cli/cli_audit.h"
 #include "cli/cli_int.h"
 #include "core/core.h"
 #include "registry/calendar.h"
@@ -385,14 +386,7 @@ static int print_json(struct ps_cli *cli, const struct cal_args *a,
 
 static int open_registry(struct ps_cli *cli, struct ps_registry *r)
 {
-	if (ps_cli_policy_load(cli) != PS_OK || ps_cli_store_open(cli, false) != PS_OK)
-		return PS_CLI_FAIL;
-	if (ps_registry_open(cli->store, cli->policy, r) != PS_OK) {
-		ps_cli_error(cli, "cannot open the registry");
-		return PS_CLI_FAIL;
-	}
-	r->actor = "cli";
-	return PS_CLI_OK;
+	return ps_cli_registry_open(cli, r);
 }
 
 static int run_calendar(struct ps_cli *cli, int argc, char **argv)

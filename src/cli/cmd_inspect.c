@@ -13,6 +13,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "cli/cli_audit.h"
 #include "cli/cli_int.h"
 #include "core/core.h"
 #include "registry/draw.h"
@@ -36,14 +37,7 @@ struct draw_args {
 
 static int open_registry(struct ps_cli *cli, struct ps_registry *r)
 {
-	if (ps_cli_policy_load(cli) != PS_OK || ps_cli_store_open(cli, false) != PS_OK)
-		return PS_CLI_FAIL;
-	if (ps_registry_open(cli->store, cli->policy, r) != PS_OK) {
-		ps_cli_error(cli, "cannot open the registry");
-		return PS_CLI_FAIL;
-	}
-	r->actor = "cli";
-	return PS_CLI_OK;
+	return ps_cli_registry_open(cli, r);
 }
 
 static int parse_count(struct ps_cli *cli, const char *opt, const char *v, size_t *out)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "cli/cli_audit.h"
 #include "cli/cli.h"
 #include "cli/cli_int.h"
 #include "cli/cmd_reg.h"
@@ -92,14 +93,7 @@ static int usage(struct ps_cli *cli, const struct ps_reg_kind *k)
 /* Open the store and the policy, and wrap them in a registry. */
 static int open_registry(struct ps_cli *cli, struct ps_registry *r)
 {
-	if (ps_cli_policy_load(cli) != PS_OK || ps_cli_store_open(cli, false) != PS_OK)
-		return PS_CLI_FAIL;
-	if (ps_registry_open(cli->store, cli->policy, r) != PS_OK) {
-		ps_cli_error(cli, "cannot open the registry");
-		return PS_CLI_FAIL;
-	}
-	r->actor = "cli";
-	return PS_CLI_OK;
+	return ps_cli_registry_open(cli, r);
 }
 
 /*

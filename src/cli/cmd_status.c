@@ -10,6 +10,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "cli/cli_audit.h"
 #include "cli/cli_int.h"
 #include "core/core.h"
 #include "policy/policy.h"
@@ -115,6 +116,9 @@ static int cmd_init(struct ps_cli *cli, int argc, char **argv)
 		return PS_CLI_FAIL;
 	now_text(now, sizeof(now));
 	if (record_policy(cli, now) != PS_OK)
+		return PS_CLI_FAIL;
+	/* the audit key, created with the store (cli_audit.h) */
+	if (ps_cli_audit_open(cli, false) != PS_OK)
 		return PS_CLI_FAIL;
 	ps_cli_spec_redact(ps_cli_db_spec(cli), spec, sizeof(spec));
 	if (!cli->quiet) {

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "cli/cli_audit.h"
 #include "cli/cli_int.h"
 #include "core/core.h"
 #include "policy/policy.h"
@@ -549,6 +550,7 @@ static int cli_cmd(struct fx *f, const struct ps_cli_cmd *cmd, struct out *o,
 	cli.db = db;
 	cli.policy_dir = pdir;
 	rc = cmd->run(&cli, argc, argv);
+	ps_cli_audit_release(&cli);
 	ps_store_close(cli.store);
 	ps_policy_free(cli.policy);
 	if (cli.conf != NULL) {

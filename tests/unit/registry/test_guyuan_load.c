@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "cli/cli_audit.h"
 #include "cli/cli.h"
 #include "cli/cli_int.h"
 #include "core/core.h"
@@ -425,6 +426,7 @@ static int vrun(const struct ps_cli_cmd *cmd, const char *db, const char *first,
 		struct ps_cli cli = {.db = db, .policy_dir = pdir, .out = o, .err = e};
 
 		rc = cmd->run(&cli, argc, argv);
+		ps_cli_audit_release(&cli);
 		ps_store_close(cli.store);
 		ps_policy_free(cli.policy);
 		if (cli.conf != NULL) {
