@@ -6,10 +6,13 @@
  *
  * Every trigger compares with ">=" (以上 includes the number), any one
  * trigger suffices and the highest matching level wins; on a tie the
- * first trigger in table order (MIIT before CAC, rows and columns as in
- * policy) is reported. A fact that is not known never matches: unknown is
- * not zero. Scopes are ordered none < prefecture < province <
- * several_provinces < national, and a scope at or above the row's matches.
+ * first trigger is reported, in the order of struct ps_inc_level_facts
+ * (MIIT leaked users, MIIT outage scope, then the CAC columns). Optional
+ * CAC columns absent from the policy are no trigger. A fact that is not
+ * known never matches: unknown is not zero. Scopes are ordered none <
+ * prefecture < province < several_provinces < national, and a scope at or
+ * above the row's matches (portal and population triggers need both their
+ * count and their scope).
  */
 #ifndef PS_INCIDENT_LEVEL_H
 #define PS_INCIDENT_LEVEL_H
