@@ -138,7 +138,7 @@ static int count_rows(struct ps_store *st, struct ps_audit_report *rep)
 	return rc == PS_OK || rc == PS_EOF ? PS_OK : rc;
 }
 
-/* After an intact walk: compare its end with the meta head. */
+/* Read the meta head and, after an intact walk, compare the end with it. */
 static int check_head(struct walk *w, struct ps_diag *d)
 {
 	char *v = NULL, hh[PS_AUDIT_HASH_HEX];
@@ -146,7 +146,7 @@ static int check_head(struct walk *w, struct ps_diag *d)
 	int rc = ps_store_meta_get(w->a->st, PS_AUDIT_HEAD_KEY, &v);
 
 	if (rc == PS_ENOENT) {
-		if (end > 0)
+		if (end > 0 && !w->bad)
 			fail(w, 0, "the head is missing but records run to %" PRId64
 			     " (meta '" PS_AUDIT_HEAD_KEY "' deleted)", end);
 		return PS_OK;
@@ -158,10 +158,14 @@ static int check_head(struct walk *w, struct ps_diag *d)
 	rc = ps_audit_head_parse(v, &hid, hh);
 	ps_free(v);
 	if (rc != PS_OK) {
+		if (w->bad)
+			return PS_OK;
 		fail(w, 0, "the head is malformed (meta '" PS_AUDIT_HEAD_KEY "' edited)");
 		return PS_OK;
 	}
 	w->rep->head_id = hid;
+	if (w->bad)
+		return PS_OK;
 	if (end < hid)
 		fail(w, end + 1, "records end at %" PRId64 " but the head says %" PRId64
 		     " (tail deleted)", end, hid);
@@ -185,7 +189,7 @@ int ps_audit_verify(struct ps_audit *a, struct ps_audit_report *report,
 	memset(w.last_hash, '0', 64);
 	while (more && rc == PS_OK)
 		rc = walk_page(&w, &more, d);
-	if (rc == PS_OK && !w.bad)
+	if (rc == PS_OK)
 		rc = check_head(&w, d);
 	if (rc == PS_OK)
 		rc = count_rows(a->st, report);

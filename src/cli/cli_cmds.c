@@ -42,6 +42,8 @@ const struct ps_cli_cmd *const ps_cli_cmds[] = {
 	&ps_cmd_inspect_draw,
 	&ps_cmd_inspect_verify,
 	&ps_cmd_inspect_list,
+	&ps_cmd_audit_verify,
+	&ps_cmd_audit_list,
 };
 
 const size_t ps_cli_n_cmds = PS_ARRAY_LEN(ps_cli_cmds);

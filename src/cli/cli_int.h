@@ -50,5 +50,6 @@ extern const struct ps_cli_cmd ps_cmd_assess_run, ps_cmd_assess_list, ps_cmd_ass
 extern const struct ps_cli_cmd ps_cmd_assess_rectify, ps_cmd_assess_frameworks;
 extern const struct ps_cli_cmd ps_cmd_guyuan_check, ps_cmd_inspect_draw;
 extern const struct ps_cli_cmd ps_cmd_inspect_verify, ps_cmd_inspect_list;
+extern const struct ps_cli_cmd ps_cmd_audit_verify, ps_cmd_audit_list;
 
 #endif

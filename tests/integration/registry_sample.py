@@ -7,7 +7,9 @@ scripts/quickstart.sh does, then checks what an operator would look at:
 the compliance calendar as of 2026-12-01 (chosen items, each with the
 status its dates imply), the five planted 固源 findings, a draw that is
 reproduced by `inspect verify`, and an import with one bad row that
-changes nothing and names the line and field.
+changes nothing and names the line and field. Last, `audit verify` finds
+the trail of all those changes intact, and names record 5 once its actor
+is edited in the database.
 
 usage: registry_sample.py PANSHI [sqlite|pgsql]
 pgsql needs PANSHI_TEST_PG_DSN and psql; exit 77 (skipped) without them.
@@ -34,7 +36,8 @@ class Panshi:
         self.exe = exe
         self.env = dict(os.environ, PANSHI_DB=db, PANSHI_LANG="en",
                         PANSHI_CONFIG=os.path.join(SRC, "samples/panshi-sample.yaml"),
-                        PANSHI_FRAMEWORK_DIR=os.path.join(SRC, "frameworks"))
+                        PANSHI_FRAMEWORK_DIR=os.path.join(SRC, "frameworks"),
+                        PANSHI_AUDIT_KEY=os.path.join(tmp, "audit.key"))
         self.tmp = tmp
 
     def run(self, *args, ok=True):
@@ -157,6 +160,31 @@ def check_bad_import(ps):
     check(before == after, "bad import changed nothing")
 
 
+def check_audit(ps, db, schema):
+    """Every change above is in the audit trail; an edited row is named."""
+    v = ps.run("audit", "verify", ok=False)
+    check(v.returncode == 0, "audit verify after the sample: %s%s" % (v.stdout, v.stderr))
+    rows = ps.json("audit", "list", "--object", "unit:U-NEW-1")
+    check(rows == [], "the refused import left no audit record")
+    rows = ps.json("audit", "list", "--object", "catalog:DC-1")
+    check(len(rows) >= 2 and rows[-1]["action"] == "registry.update",
+          "catalogue edits are audited: %r" % rows)
+    sql = "UPDATE audit_log SET actor='x' WHERE id=5"
+    if schema is None:
+        import sqlite3
+        con = sqlite3.connect(db)
+        con.execute(sql)
+        con.commit()
+        con.close()
+    else:
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1",
+                        os.environ["PANSHI_TEST_PG_DSN"], "-c",
+                        sql.replace("audit_log", schema + ".audit_log")], check=True)
+    v = ps.run("audit", "verify", ok=False)
+    check(v.returncode == 1 and "record 5: hash does not match" in v.stderr,
+          "audit verify names the edited record 5: %s%s" % (v.stdout, v.stderr))
+
+
 def main():
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
@@ -183,6 +211,7 @@ def main():
         check_guyuan(ps)
         check_draw(ps)
         check_bad_import(ps)
+        check_audit(ps, db, schema)
     finally:
         if schema is not None:
             subprocess.run(["psql", "-q", os.environ["PANSHI_TEST_PG_DSN"], "-c",
