@@ -168,6 +168,29 @@ static void test_delete_tail(void **state)
 	expect_bad(f, 0, "the head is missing but records run to 7 (meta 'audit.head' deleted)");
 }
 
+/* Rows written around the trail, and a head that was rewritten. */
+static void test_head(void **state)
+{
+	struct fx *f = *state;
+	struct ps_diag d = {{0}};
+
+	append_n(f, 4);
+	exec(f, "INSERT INTO audit_log (id, ts, actor, action, prev_hash, hash)"
+		" SELECT 5, ts, actor, action, hash, 'ff' || hash FROM audit_log WHERE id = 4");
+	expect_bad(f, 5, "record 5: hash does not match its contents (edited)");
+	exec(f, "DELETE FROM audit_log WHERE id = 5");
+	exec(f, "UPDATE meta SET value = '4 " "0000000000000000000000000000000000000000000000000000000000000000"
+		"' WHERE key = 'audit.head'");
+	expect_bad(f, 4, "record 4 does not match the head (replaced)");
+	exec(f, "UPDATE meta SET value = 'junk' WHERE key = 'audit.head'");
+	expect_bad(f, 0, "the head is malformed (meta 'audit.head' edited)");
+	/* appending refuses to extend a trail whose head is unreadable */
+	assert_int_equal(ps_audit_append(f->a, 1, "t", "x", NULL, NULL, NULL, &d), PS_EPROTO);
+	exec(f, "UPDATE meta SET value = '3 ' || (SELECT hash FROM audit_log WHERE id = 3)"
+		" WHERE key = 'audit.head'");
+	expect_bad(f, 4, "record 4 is past the head 3 (appended outside the trail)");
+}
+
 /* Swap the contents (all but the id) of rows 3 and 4. */
 static void test_reorder(void **state)
 {
@@ -400,6 +423,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_edit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_middle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_tail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_head, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reorder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
