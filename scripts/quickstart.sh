@@ -73,3 +73,6 @@ echo "== panshi assess list =="
 
 echo "== panshi inspect verify DRAW-1 =="
 "$panshi" inspect verify DRAW-1
+
+echo "== panshi audit verify =="
+"$panshi" audit verify
