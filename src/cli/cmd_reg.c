@@ -507,6 +507,8 @@ static int cmd_catalog_file(struct ps_cli *cli, int argc, char **argv)
 	return PS_CLI_OK;
 }
 
+extern const struct ps_cli_cmd ps_cmd_asset_route; /* cmd_route.c */
+
 int ps_cli_reg_run(struct ps_cli *cli, const struct ps_reg_kind *k, int argc, char **argv)
 {
 	const char *verb = argc > 0 ? argv[0] : "";
@@ -523,6 +525,8 @@ int ps_cli_reg_run(struct ps_cli *cli, const struct ps_reg_kind *k, int argc, ch
 		return cmd_delete(cli, k, argc, argv);
 	if (strcmp(k->name, "catalog") == 0 && strcmp(verb, "file") == 0)
 		return cmd_catalog_file(cli, argc, argv);
+	if (strcmp(k->name, "asset") == 0 && strcmp(verb, "route") == 0)
+		return ps_cmd_asset_route.run(cli, argc, argv);
 	if (argc > 0)
 		ps_cli_error(cli, "'%s %s' is not a panshi command", k->name, verb);
 	return usage(cli, k);

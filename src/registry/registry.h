@@ -261,4 +261,30 @@ int ps_reg_catalog_file(struct ps_registry *r, const char *key, struct ps_date d
 int ps_reg_find_asset_by_ip(struct ps_registry *r, const char *ip,
 			    struct ps_reg_record **out) PS_MUST_USE;
 
+/* ---- added with routing (helper route, issue 6) ---- */
+
+/*
+ * The owners of an event address: the narrowest asset covering it
+ * (ps_reg_find_asset_by_ip), its unit and the unit's operator, and the
+ * responsible department and person: the asset's when set, else the
+ * unit's. Strings are owned (NULL when empty); unit_level is 0 unknown.
+ */
+struct ps_reg_route {
+	bool registered; /* false: no asset covers the address */
+	char *asset_key, *asset_name, *unit_key, *unit_name, *operator_key,
+		*operator_name, *dept_key, *dept_name, *person_key, *person_name,
+		*person_phone;
+	int unit_level;
+};
+
+/*
+ * Route one IPv4 or IPv6 address. PS_OK with out->registered false when
+ * no asset covers it (the unregistered-asset case); PS_EINVAL for
+ * anything but a single address, with `d` naming it; PS_EDB, PS_ENOMEM.
+ * Release *out with ps_reg_route_release (also after an error).
+ */
+int ps_reg_route_ip(struct ps_registry *r, const char *ip, struct ps_reg_route *out,
+		    struct ps_diag *d) PS_MUST_USE;
+void ps_reg_route_release(struct ps_reg_route *rt);
+
 #endif
