@@ -217,25 +217,11 @@ static bool utf8_valid(const unsigned char *s, size_t n)
 	return true;
 }
 
-/* Levenshtein distance of two short strings; large when either is long. */
 /* The closest of n names to `word` when it is a plausible typo, or NULL. */
-static const char *suggest(const char *word, const char *(*name_at)(
-	const void *tab, size_t i), const void *tab, size_t n)
+static const char *suggest(const char *word, ps_text_name_fn name_at, const void *tab,
+			   size_t n)
 {
-	const char *best = NULL;
-	size_t best_d = SIZE_MAX, len = strlen(word);
-
-	for (size_t i = 0; i < n; i++) {
-		size_t dist = ps_text_edit_distance(word, strlen(word), name_at(tab, i));
-
-		if (dist < best_d) {
-			best_d = dist;
-			best = name_at(tab, i);
-		}
-	}
-	if (best_d == 0 || best_d > 2 || best_d * 2 >= len + 1)
-		return NULL;
-	return best;
+	return ps_text_suggest(word, strlen(word), name_at, tab, n);
 }
 
 static const char *sec_name_at(const void *tab, size_t i)

@@ -5,6 +5,7 @@
  * error messages.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/core.h"
@@ -69,4 +70,55 @@ size_t ps_text_edit_distance(const char *a, size_t la, const char *b)
 		}
 	}
 	return row[lb];
+}
+
+const char *ps_text_suggest(const char *word, size_t len, ps_text_name_fn name_at,
+			    const void *tab, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *name = name_at(tab, i);
+		size_t dist = ps_text_edit_distance(word, len, name);
+
+		if (dist < best_d) {
+			best_d = dist;
+			best = name;
+		}
+	}
+	if (best_d == 0 || best_d > 2 || best_d * 2 >= len + 1)
+		return NULL;
+	return best;
+}
+
+const char *ps_text_hint(const char *word, size_t len, ps_text_name_fn name_at,
+			 const void *tab, size_t n, char *buf, size_t cap)
+{
+	const char *best = ps_text_suggest(word, len, name_at, tab, n);
+
+	if (cap == 0)
+		return buf;
+	buf[0] = '\0';
+	if (best != NULL)
+		snprintf(buf, cap, "; did you mean '%s'?", best);
+	return buf;
+}
+
+const char *ps_text_name_array(const void *tab, size_t i)
+{
+	return ((const char *const *)tab)[i];
+}
+
+const char *ps_text_shown(const char *s, size_t len, size_t max, char *buf, size_t cap)
+{
+	size_t n = len;
+
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	snprintf(buf, cap, "%.*s%s", (int)n, s, n < len ? "..." : "");
+	return buf;
 }

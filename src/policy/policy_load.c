@@ -106,38 +106,29 @@ static int nomem(struct pctx *c)
 /* At most SHOW_MAX bytes of s, cut on a UTF-8 boundary. */
 static const char *shown(const char *s, size_t len, char *buf, size_t cap)
 {
-	size_t n = len;
+	return ps_text_shown(s, len, SHOW_MAX, buf, cap);
+}
 
-	if (n > SHOW_MAX) {
-		n = SHOW_MAX;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	snprintf(buf, cap, "%.*s%s", (int)n, s, n < len ? "..." : "");
-	return buf;
+/* Names at a fixed stride: the `name` member of an array of structs. */
+struct strided {
+	const char *base;
+	size_t stride;
+};
+
+static const char *strided_at(const void *tab, size_t i)
+{
+	const struct strided *t = tab;
+
+	return *(const char *const *)(const void *)(t->base + i * t->stride);
 }
 
 /* "; did you mean 'x'?" for a likely typo of one of `names`, else "". */
 static const char *hint(const char *word, size_t len, const char *const *names,
 			size_t stride, size_t n, char *buf, size_t cap)
 {
-	const char *best = NULL;
-	size_t best_d = SIZE_MAX;
+	struct strided t = {(const char *)names, stride};
 
-	for (size_t i = 0; i < n; i++) {
-		const char *name = *(const char *const *)(const void *)(
-			(const char *)names + i * stride);
-		size_t dist = len > 32 ? SIZE_MAX : ps_text_edit_distance(word, len, name);
-
-		if (dist < best_d) {
-			best_d = dist;
-			best = name;
-		}
-	}
-	buf[0] = '\0';
-	if (best != NULL && best_d > 0 && best_d <= 2 && best_d * 2 < len + 1)
-		snprintf(buf, cap, "; did you mean '%s'?", best);
-	return buf;
+	return ps_text_hint(word, len, strided_at, &t, n, buf, cap);
 }
 
 /* Node `idx`, marked visited: a node reached twice came via an alias. */

@@ -252,38 +252,21 @@ out:
 
 const char *ps_reg_bulk_shown(const char *s, size_t len, char *buf, size_t cap)
 {
-	size_t n = len;
+	return ps_text_shown(s, len, PS_REG_BULK_SHOW_MAX, buf, cap);
+}
 
-	if (n > PS_REG_BULK_SHOW_MAX) {
-		n = PS_REG_BULK_SHOW_MAX;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	snprintf(buf, cap, "%.*s%s", (int)n, s, n < len ? "..." : "");
-	return buf;
+/* Field i of a kind, then "key". */
+static const char *field_name_at(const void *tab, size_t i)
+{
+	const struct ps_reg_kind *k = tab;
+
+	return i < k->n_fields ? k->fields[i].name : "key";
 }
 
 const char *ps_reg_bulk_hint(const struct ps_reg_kind *k, const char *word, size_t len,
 			     char *buf, size_t cap)
 {
-	const char *best = NULL;
-	size_t best_d = SIZE_MAX;
-
-	buf[0] = '\0';
-	if (len > PS_TEXT_EDIT_MAX)
-		return buf;
-	for (size_t i = 0; i <= k->n_fields; i++) {
-		const char *name = i < k->n_fields ? k->fields[i].name : "key";
-		size_t dist = ps_text_edit_distance(word, len, name);
-
-		if (dist < best_d) {
-			best_d = dist;
-			best = name;
-		}
-	}
-	if (best != NULL && best_d > 0 && best_d <= 2 && best_d * 2 < len + 1)
-		snprintf(buf, cap, "; did you mean '%s'?", best);
-	return buf;
+	return ps_text_hint(word, len, field_name_at, k, k->n_fields + 1, buf, cap);
 }
 
 int ps_reg_bulk_field_find(const struct ps_reg_kind *k, const char *name, size_t len)

@@ -181,23 +181,15 @@ static const struct ps_reg_kind *section_kind(const char *s, size_t len)
 	return NULL;
 }
 
+static const char *plural_at(const void *tab, size_t i)
+{
+	(void)tab;
+	return ps_reg_kind_at(i)->plural;
+}
+
 static const char *section_hint(const char *s, size_t len, char *buf, size_t cap)
 {
-	const char *best = NULL;
-	size_t best_d = SIZE_MAX;
-
-	buf[0] = '\0';
-	for (size_t i = 0; len <= PS_TEXT_EDIT_MAX && i < ps_reg_kind_count(); i++) {
-		size_t d = ps_text_edit_distance(s, len, ps_reg_kind_at(i)->plural);
-
-		if (d < best_d) {
-			best_d = d;
-			best = ps_reg_kind_at(i)->plural;
-		}
-	}
-	if (best != NULL && best_d > 0 && best_d <= 2 && best_d * 2 < len + 1)
-		snprintf(buf, cap, "; did you mean '%s'?", best);
-	return buf;
+	return ps_text_hint(s, len, plural_at, NULL, ps_reg_kind_count(), buf, cap);
 }
 
 static int section(struct yctx *c, const yaml_node_t *key, int value)

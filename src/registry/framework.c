@@ -50,37 +50,14 @@ static int nomem(struct ps_diag *d)
 /* At most SHOW_MAX bytes of s, cut on a UTF-8 boundary. */
 static const char *shown(const char *s, size_t len, char *buf, size_t cap)
 {
-	size_t n = len;
-
-	if (n > SHOW_MAX) {
-		n = SHOW_MAX;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	snprintf(buf, cap, "%.*s%s", (int)n, s, n < len ? "..." : "");
-	return buf;
+	return ps_text_shown(s, len, SHOW_MAX, buf, cap);
 }
 
 /* "; did you mean 'x'?" for a likely typo of one of `n` names, else "". */
 static const char *hint(const char *word, size_t len, const char *const *names,
 			size_t n, char *buf, size_t cap)
 {
-	const char *best = NULL;
-	size_t best_d = SIZE_MAX;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t dist = len > 32 ? SIZE_MAX :
-			      ps_text_edit_distance(word, len, names[i]);
-
-		if (dist < best_d) {
-			best_d = dist;
-			best = names[i];
-		}
-	}
-	buf[0] = '\0';
-	if (best != NULL && best_d > 0 && best_d <= 2 && best_d * 2 < len + 1)
-		snprintf(buf, cap, "; did you mean '%s'?", best);
-	return buf;
+	return ps_text_hint(word, len, ps_text_name_array, names, n, buf, cap);
 }
 
 /* ---- text --------------------------------------------------------------- */

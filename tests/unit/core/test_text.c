@@ -46,11 +46,34 @@ static void test_edit_distance(void **state)
 			 PS_TEXT_EDIT_MAX - 1);
 }
 
+static void test_hint_and_shown(void **state)
+{
+	static const char *const names[] = {"source", "status", "unit", "value"};
+	char buf[96];
+
+	(void)state;
+	/* one or two edits, fewer than half the word */
+	assert_string_equal(ps_text_suggest("sorce", 5, ps_text_name_array, names, 4), "source");
+	assert_string_equal(ps_text_hint("stauts", 6, ps_text_name_array, names, 4, buf,
+					 sizeof(buf)), "; did you mean 'status'?");
+	assert_null(ps_text_suggest("status", 6, ps_text_name_array, names, 4)); /* exact */
+	assert_null(ps_text_suggest("xy", 2, ps_text_name_array, names, 4));
+	assert_null(ps_text_suggest("sxurcx", 6, ps_text_name_array, names, 0));
+	assert_string_equal(ps_text_hint("zzzzzz", 6, ps_text_name_array, names, 4, buf,
+					 sizeof(buf)), "");
+	/* excerpts cut on a UTF-8 boundary, "..." only when cut */
+	assert_string_equal(ps_text_shown("abc", 3, 8, buf, sizeof(buf)), "abc");
+	assert_string_equal(ps_text_shown("abcdef", 6, 4, buf, sizeof(buf)), "abcd...");
+	assert_string_equal(ps_text_shown("a\xe7\xbd\x91" "b", 5, 2, buf, sizeof(buf)), "a...");
+	assert_string_equal(ps_text_shown("abcdef", 6, 6, buf, sizeof(buf)), "abcdef");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_edit_distance),
+		cmocka_unit_test(test_hint_and_shown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
