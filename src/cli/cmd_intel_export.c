@@ -95,30 +95,28 @@ static void report(struct ps_cli *cli, const char *what, const struct ps_intel_e
 			      what, (long long)r->notes[i].count, r->notes[i].reason);
 }
 
+struct export_job {
+	struct ps_cli *cli;
+	const struct export_args *a;
+	struct ps_intel_export_report *r;
+};
+
+static int export_to(void *arg, FILE *f, struct ps_diag *d)
+{
+	const struct export_job *j = arg;
+
+	return ps_intel_export(j->cli->store, &j->a->o, f, j->r, d);
+}
+
 /* Export into path through a temporary file renamed on success. */
 static int export_file(struct ps_cli *cli, const struct export_args *a,
 		       struct ps_intel_export_report *r, struct ps_diag *d)
 {
-	char tmp[4096];
-	FILE *f;
-	int rc;
+	struct export_job j = {cli, a, r};
+	int err = 0, rc = ps_file_write_atomic(a->out, export_to, &j, &err, d);
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", a->out, (long)getpid());
-	if ((f = fopen(tmp, "w")) == NULL) {
-		ps_tr_fmt(d->msg, sizeof(d->msg), PS_MSG_EXPORT_OUT, a->out, strerror(errno));
-		return PS_EIO;
-	}
-	rc = ps_intel_export(cli->store, &a->o, f, r, d);
-	if (fclose(f) != 0 && rc == PS_OK) {
-		ps_tr_fmt(d->msg, sizeof(d->msg), PS_MSG_EXPORT_OUT, a->out, strerror(errno));
-		rc = PS_EIO;
-	}
-	if (rc == PS_OK && rename(tmp, a->out) != 0) {
-		ps_tr_fmt(d->msg, sizeof(d->msg), PS_MSG_EXPORT_OUT, a->out, strerror(errno));
-		rc = PS_EIO;
-	}
-	if (rc != PS_OK)
-		unlink(tmp);
+	if (rc != PS_OK && err != 0)
+		ps_tr_fmt(d->msg, sizeof(d->msg), PS_MSG_EXPORT_OUT, a->out, strerror(err));
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/core.h"
 
@@ -89,4 +90,40 @@ void ps_csv_write_field(FILE *out, const char *s)
 		fputc(*s, out);
 	}
 	fputc('"', out);
+}
+
+static int write_failed(const char *path, int *sys_errno, struct ps_diag *d)
+{
+	int e = errno;
+
+	ps_diag_set(d, "cannot write '%s': %s", path, strerror(e));
+	if (sys_errno != NULL)
+		*sys_errno = e;
+	return PS_EIO;
+}
+
+int ps_file_write_atomic(const char *path, ps_file_writer_fn fn, void *arg,
+			 int *sys_errno, struct ps_diag *d)
+{
+	char tmp[4200];
+	FILE *f;
+	int rc;
+
+	if (strcmp(path, "-") == 0)
+		return fn(arg, stdout, d);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
+	    sizeof(tmp)) {
+		ps_diag_set(d, "cannot write '%s': name too long", path);
+		return PS_EINVAL;
+	}
+	if ((f = fopen(tmp, "wb")) == NULL)
+		return write_failed(path, sys_errno, d);
+	rc = fn(arg, f, d);
+	if (fclose(f) != 0 && rc == PS_OK)
+		rc = write_failed(path, sys_errno, d);
+	if (rc == PS_OK && rename(tmp, path) != 0)
+		rc = write_failed(path, sys_errno, d);
+	if (rc != PS_OK)
+		unlink(tmp);
+	return rc;
 }

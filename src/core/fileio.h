@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Small file and text helpers that several modules share: reading a whole
- * bounded file, turning a byte offset into a line and column, and quoting
- * one RFC 4180 CSV field.
+ * bounded file, writing a file atomically, turning a byte offset into a
+ * line and column, and quoting one RFC 4180 CSV field.
  */
 #ifndef PS_CORE_FILEIO_H
 #define PS_CORE_FILEIO_H
@@ -24,6 +24,20 @@
  */
 int ps_file_read(const char *path, enum ps_mem_sub sub, size_t max, char **out,
 		 size_t *len, struct ps_diag *d) PS_MUST_USE;
+
+/* Writes the content of a file to `f`; returns PS_OK or an error (with `d`). */
+typedef int (*ps_file_writer_fn)(void *arg, FILE *f, struct ps_diag *d);
+
+/*
+ * Write `path` so that readers never see half a file: fn writes into
+ * "<path>.tmp.<pid>", which replaces `path` only when fn returned PS_OK and
+ * the file was closed cleanly, and is removed otherwise. "-" means standard
+ * output, written directly. Returns fn's error (its message kept in `d`) or
+ * PS_EIO for a failed open, close or rename, with "cannot write 'path':
+ * reason" in `d` and the errno in *sys_errno (may be NULL).
+ */
+int ps_file_write_atomic(const char *path, ps_file_writer_fn fn, void *arg,
+			 int *sys_errno, struct ps_diag *d) PS_MUST_USE;
 
 /*
  * 1-based line and column of byte `off` of `text` (`len` bytes), counting

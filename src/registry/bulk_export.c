@@ -329,33 +329,26 @@ int ps_reg_export(struct ps_registry *r, const struct ps_reg_export_opts *o, FIL
 
 /* ---- files and directories ---------------------------------------------------------- */
 
+struct export_job {
+	struct ps_registry *r;
+	const struct ps_reg_export_opts *o;
+	int64_t *n;
+};
+
+static int export_to(void *arg, FILE *f, struct ps_diag *d)
+{
+	const struct export_job *j = arg;
+
+	return ps_reg_export(j->r, j->o, f, j->n, d);
+}
+
 /* Export into `path` through a temporary file renamed on success. */
 static int export_file(struct ps_registry *r, const struct ps_reg_export_opts *o,
 		       const char *path, int64_t *n, struct ps_diag *d)
 {
-	char tmp[4200];
-	FILE *f;
-	int rc;
+	struct export_job j = {r, o, n};
 
-	if (strcmp(path, "-") == 0)
-		return ps_reg_export(r, o, stdout, n, d);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if ((f = fopen(tmp, "wb")) == NULL) {
-		ps_diag_set(d, "cannot write '%s': %s", path, strerror(errno));
-		return PS_EIO;
-	}
-	rc = ps_reg_export(r, o, f, n, d);
-	if (fclose(f) != 0 && rc == PS_OK) {
-		ps_diag_set(d, "cannot write '%s': %s", path, strerror(errno));
-		rc = PS_EIO;
-	}
-	if (rc == PS_OK && rename(tmp, path) != 0) {
-		ps_diag_set(d, "cannot write '%s': %s", path, strerror(errno));
-		rc = PS_EIO;
-	}
-	if (rc != PS_OK)
-		unlink(tmp);
-	return rc;
+	return ps_file_write_atomic(path, export_to, &j, NULL, d);
 }
 
 static bool is_dir_path(const char *path)

@@ -355,30 +355,23 @@ int ps_reg_filing_export(struct ps_registry *r, const struct ps_reg_filing_opts 
 	return rc;
 }
 
+struct filing_job {
+	struct ps_registry *r;
+	const struct ps_reg_filing_opts *o;
+	int64_t *n;
+};
+
+static int filing_to(void *arg, FILE *f, struct ps_diag *d)
+{
+	const struct filing_job *j = arg;
+
+	return ps_reg_filing_export(j->r, j->o, f, j->n, d);
+}
+
 int ps_reg_filing_export_path(struct ps_registry *r, const struct ps_reg_filing_opts *o,
 			      const char *path, int64_t *n, struct ps_diag *d)
 {
-	char tmp[4200];
-	FILE *f;
-	int rc;
+	struct filing_job j = {r, o, n};
 
-	if (strcmp(path, "-") == 0)
-		return ps_reg_filing_export(r, o, stdout, n, d);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if ((f = fopen(tmp, "wb")) == NULL) {
-		ps_diag_set(d, "cannot write '%s': %s", path, strerror(errno));
-		return PS_EIO;
-	}
-	rc = ps_reg_filing_export(r, o, f, n, d);
-	if (fclose(f) != 0 && rc == PS_OK) {
-		ps_diag_set(d, "cannot write '%s': %s", path, strerror(errno));
-		rc = PS_EIO;
-	}
-	if (rc == PS_OK && rename(tmp, path) != 0) {
-		ps_diag_set(d, "cannot write '%s': %s", path, strerror(errno));
-		rc = PS_EIO;
-	}
-	if (rc != PS_OK)
-		unlink(tmp);
-	return rc;
+	return ps_file_write_atomic(path, filing_to, &j, NULL, d);
 }

@@ -4,6 +4,7 @@
  * its error classes and messages, offset-to-position on UTF-8 text, and
  * RFC 4180 CSV field quoting.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -284,10 +285,58 @@ static void test_csv_field(void **state)
 	csv("tab\tsemi;colon", "tab\tsemi;colon");
 }
 
+/* Writers for ps_file_write_atomic: the text in arg, or a failure. */
+static int put_text(void *arg, FILE *f, struct ps_diag *d)
+{
+	(void)d;
+	return fputs(arg, f) < 0 ? PS_EIO : PS_OK;
+}
+
+static int put_then_fail(void *arg, FILE *f, struct ps_diag *d)
+{
+	(void)fputs(arg, f);
+	ps_diag_set(d, "writer failed");
+	return PS_EINVAL;
+}
+
+static void test_write_atomic(void **state)
+{
+	struct fixture *fx = *state;
+	char tmp[256], *buf = NULL;
+	struct ps_diag d;
+	size_t len = 0;
+	int err = 0;
+
+	write_file(fx, "old", 3);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", fx->path, (long)getpid());
+	/* success replaces the file and leaves no temporary */
+	assert_int_equal(ps_file_write_atomic(fx->path, put_text, "new", &err, &d), PS_OK);
+	assert_int_equal(ps_file_read(fx->path, PS_MEM_TEST, 100, &buf, &len, &d), PS_OK);
+	assert_string_equal(buf, "new");
+	ps_free(buf);
+	assert_int_equal(access(tmp, F_OK), -1);
+	/* a failing writer keeps the old file and its message */
+	assert_int_equal(ps_file_write_atomic(fx->path, put_then_fail, "half", &err, &d),
+			 PS_EINVAL);
+	assert_string_equal(d.msg, "writer failed");
+	assert_int_equal(err, 0);
+	assert_int_equal(ps_file_read(fx->path, PS_MEM_TEST, 100, &buf, &len, &d), PS_OK);
+	assert_string_equal(buf, "new");
+	ps_free(buf);
+	assert_int_equal(access(tmp, F_OK), -1);
+	/* a directory that does not exist: PS_EIO naming the path, errno kept */
+	snprintf(tmp, sizeof(tmp), "%s/no/such/file", fx->dir);
+	assert_int_equal(ps_file_write_atomic(tmp, put_text, "x", &err, &d), PS_EIO);
+	assert_int_equal(err, ENOENT);
+	assert_non_null(strstr(d.msg, "cannot write '"));
+	assert_non_null(strstr(d.msg, "/no/such/file'"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_read_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_directory, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_read_over_max, setup,
