@@ -29,14 +29,25 @@ const struct ps_reg_kind *ps_cli_reg_kind(const char *noun)
 	return k != NULL && strcmp(k->name, noun) == 0 ? k : NULL;
 }
 
+/* Verbs beyond add|list|show|edit|delete that one kind has. */
+static const struct ps_cli_cmd ps_cmd_catalog_file;
+extern const struct ps_cli_cmd ps_cmd_asset_route; /* cmd_route.c */
+static const struct ps_cli_cmd *const extra_cmds[] = {
+	&ps_cmd_catalog_file,
+	&ps_cmd_asset_route,
+};
+
 void ps_cli_reg_help(FILE *f)
 {
 	for (size_t i = 0; i < ps_reg_kind_count(); i++) {
 		const struct ps_reg_kind *k = ps_reg_kind_at(i);
 		char name[64];
+		size_t n = (size_t)snprintf(name, sizeof(name), "%s %s", k->name, VERBS);
 
-		snprintf(name, sizeof(name), "%s %s%s", k->name, VERBS,
-			 strcmp(k->name, "catalog") == 0 ? "|file" : "");
+		for (size_t j = 0; j < PS_ARRAY_LEN(extra_cmds) && n < sizeof(name); j++)
+			if (strcmp(extra_cmds[j]->noun, k->name) == 0)
+				n += (size_t)snprintf(name + n, sizeof(name) - n, "|%s",
+						      extra_cmds[j]->verb);
 		fprintf(f, "   %-40s %s\n", name, k->zh);
 	}
 }
@@ -49,8 +60,9 @@ void ps_cli_reg_kind_help(const struct ps_reg_kind *k, FILE *f)
 		"       panshi %s show KEY [--format table|json|csv]\n"
 		"       panshi %s edit KEY [--FIELD VALUE]... [--clear FIELD]...\n"
 		"       panshi %s delete KEY\n", k->name, k->name, k->name, k->name, k->name);
-	if (strcmp(k->name, "catalog") == 0)
-		fprintf(f, "       panshi catalog file KEY [--date YYYY-MM-DD]\n");
+	for (size_t j = 0; j < PS_ARRAY_LEN(extra_cmds); j++)
+		if (strcmp(extra_cmds[j]->noun, k->name) == 0)
+			fprintf(f, "       %s\n", extra_cmds[j]->usage);
 	fprintf(f, "\n%s (%s), key prefix %s. Fields:\n", k->zh, k->plural, k->prefix);
 	for (size_t i = 0; i < k->n_fields; i++) {
 		const struct ps_reg_field *fl = &k->fields[i];
@@ -507,7 +519,10 @@ static int cmd_catalog_file(struct ps_cli *cli, int argc, char **argv)
 	return PS_CLI_OK;
 }
 
-extern const struct ps_cli_cmd ps_cmd_asset_route; /* cmd_route.c */
+static const struct ps_cli_cmd ps_cmd_catalog_file = {
+	"catalog", "file", cmd_catalog_file, "panshi catalog file KEY [--date YYYY-MM-DD]",
+	"file a catalogue entry: keep its filed values, set filed_date", -1,
+};
 
 int ps_cli_reg_run(struct ps_cli *cli, const struct ps_reg_kind *k, int argc, char **argv)
 {
@@ -523,10 +538,10 @@ int ps_cli_reg_run(struct ps_cli *cli, const struct ps_reg_kind *k, int argc, ch
 		return cmd_edit(cli, k, argc, argv);
 	if (strcmp(verb, "delete") == 0)
 		return cmd_delete(cli, k, argc, argv);
-	if (strcmp(k->name, "catalog") == 0 && strcmp(verb, "file") == 0)
-		return cmd_catalog_file(cli, argc, argv);
-	if (strcmp(k->name, "asset") == 0 && strcmp(verb, "route") == 0)
-		return ps_cmd_asset_route.run(cli, argc, argv);
+	for (size_t j = 0; j < PS_ARRAY_LEN(extra_cmds); j++)
+		if (strcmp(extra_cmds[j]->noun, k->name) == 0 &&
+		    strcmp(extra_cmds[j]->verb, verb) == 0)
+			return extra_cmds[j]->run(cli, argc, argv);
 	if (argc > 0)
 		ps_cli_error(cli, "'%s %s' is not a panshi command", k->name, verb);
 	return usage(cli, k);
