@@ -172,7 +172,6 @@ static void app_upgrade(struct worker *w, struct ps_flow *f,
 	if (a->parser->finish)
 		a->parser->finish(a->state, &c);
 	state_put(w, a);
-	a->state = NULL;
 	a->parser = NULL;
 	if (a->alproto_orig) {
 		a->stopped = true;

@@ -23,7 +23,8 @@
 #define ENGINE_FLOW_ANOMALIES 4 /* distinct anomaly events per flow */
 #define ENGINE_FLOW_ALERTS 8    /* distinct indicators alerted per flow */
 #define ENGINE_FREE_MAX 4096    /* blocks of each kind kept for reuse */
-#define ENGINE_INTEL_MISS4 8192 /* entries of the IPv4 miss cache */
+#define ENGINE_INTEL_MISS4_BITS 13
+#define ENGINE_INTEL_MISS4 (1u << ENGINE_INTEL_MISS4_BITS) /* IPv4 miss cache */
 #define ENGINE_LATE_CHUNKS 16   /* chunks of an unknown TCP flow watched for TLS */
 #define ENGINE_NAMES 256        /* distinct anomaly / event-type names */
 #define ENGINE_LINE_MAX (4u << 20)

@@ -156,7 +156,7 @@ static size_t match_addr(struct worker *w, const struct ps_addr *a,
 		memcpy(&v4, a->b, 4);
 		key = UINT64_C(1) << 32 | v4;
 		slot = &w->intel_miss4[(uint32_t)(v4 * 2654435761u) >>
-				       (32 - 13)];
+				       (32 - ENGINE_INTEL_MISS4_BITS)];
 		if (*slot == key)
 			return 0;
 	}
