@@ -450,7 +450,6 @@ void ps_intel_table_prefetch_ip(const struct ps_intel_table *t, const struct ps_
 				enum ps_af family)
 {
 	const struct tbl_fixset *s;
-	size_t klen;
 
 	if (t == NULL || !t->frozen || a == NULL)
 		return;
@@ -460,9 +459,8 @@ void ps_intel_table_prefetch_ip(const struct ps_intel_table *t, const struct ps_
 		return;
 	}
 	s = &t->fix[PS_IOC_IPV6];
-	klen = family == PS_AF_INET ? 4 : 16;
 	if (s->cap)
-		__builtin_prefetch(s->slots + tbl_home(tbl_hash(a->b, klen, &t->seed),
+		__builtin_prefetch(s->slots + tbl_home(tbl_hash(a->b, 16, &t->seed),
 						       s->cap) * s->stride);
 }
 
