@@ -30,7 +30,7 @@ char *ps_addr_fmt(const struct ps_addr *a, enum ps_af af, char *out)
 {
 	if (af != PS_AF_INET6)
 		return fmt_ipv4(a->b, out);
-	if (!inet_ntop(af == PS_AF_INET6 ? AF_INET6 : AF_INET, a->b, out,
+	if (!inet_ntop(AF_INET6, a->b, out,
 		       PS_ADDR_STRLEN))
 		out[0] = '\0';
 	return out;
