@@ -203,11 +203,17 @@ static void quote(const char *in, size_t len, char out[80])
 	out[o] = '\0';
 }
 
-/* Format the reason `id` (with its arguments) into why[WHY_SIZE]. */
+/*
+ * Format the reason `id` (with its arguments) into why[WHY_SIZE]. `why` is
+ * NULL when the caller wants no message (the packet path): nothing is
+ * formatted then.
+ */
 static int why_set(char *why, enum ps_msg_id id, ...)
 {
 	va_list ap;
 
+	if (why == NULL)
+		return PS_EINVAL;
 	va_start(ap, id);
 	(void)ps_tr_vfmt(why, WHY_SIZE, id, ap);
 	va_end(ap);
@@ -234,6 +240,8 @@ static int why_char(char *why, unsigned char c)
 {
 	char s[8];
 
+	if (why == NULL)
+		return PS_EINVAL;
 	if (c >= 0x20 && c < 0x7f)
 		snprintf(s, sizeof(s), "%c", c);
 	else
@@ -1150,7 +1158,6 @@ static int norm_ja4(const char *in, size_t len, struct ps_ioc_norm *out, char *w
 enum ps_ioc_type ps_ioc_guess(const char *in, size_t len)
 {
 	struct ip_parts ip;
-	char why[WHY_SIZE];
 
 	if (len == 0)
 		return PS_IOC_DOMAIN;
@@ -1167,7 +1174,7 @@ enum ps_ioc_type ps_ioc_guess(const char *in, size_t len)
 	if (ja4_shape(in, len))
 		return PS_IOC_JA4;
 	if ((is_hex((unsigned char)in[0]) || in[0] == ':' || in[0] == '[') &&
-	    len < 64 && parse_ip(in, len, &ip, why) == PS_OK) {
+	    len < 64 && parse_ip(in, len, &ip, NULL) == PS_OK) {
 		if (ip.family == 6 && v4_mapped(ip.a) && (ip.prefix < 0 || ip.prefix >= 96))
 			ip.family = 4, ip.prefix = ip.prefix < 0 ? -1 : ip.prefix - 96;
 		if (ip.prefix >= 0 && ip.prefix != (ip.family == 4 ? 32 : 128))
@@ -1199,7 +1206,7 @@ static int norm_domain_or_ip(const char *in, size_t len, struct ps_ioc_norm *out
 int ps_ioc_normalize(enum ps_ioc_type hint, const char *in, size_t len,
 		     struct ps_ioc_norm *out, struct ps_diag *d)
 {
-	char why[WHY_SIZE] = "";
+	char buf[WHY_SIZE] = "", *why = d != NULL ? buf : NULL;
 	int rc;
 
 	out->type = PS_IOC_NONE;
