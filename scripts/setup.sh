@@ -16,6 +16,9 @@ PKGS=(
 	# tshark as the independent reference for the traffic engine, tcpreplay
 	# (tcprewrite) and python3 for the benchmark capture
 	postgresql sqlite3 valgrind tshark tcpreplay python3
+	# tests: headless Chromium renders the bulletin (a screenshot), with a
+	# CJK font so the Chinese text is drawn
+	chromium fonts-wqy-microhei
 )
 
 missing=()
