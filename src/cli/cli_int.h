@@ -51,5 +51,11 @@ extern const struct ps_cli_cmd ps_cmd_assess_rectify, ps_cmd_assess_frameworks;
 extern const struct ps_cli_cmd ps_cmd_guyuan_check, ps_cmd_inspect_draw;
 extern const struct ps_cli_cmd ps_cmd_inspect_verify, ps_cmd_inspect_list;
 extern const struct ps_cli_cmd ps_cmd_audit_verify, ps_cmd_audit_list;
+extern const struct ps_cli_cmd ps_cmd_case_correlate, ps_cmd_case_list, ps_cmd_case_show;
+extern const struct ps_cli_cmd ps_cmd_case_assign, ps_cmd_case_move, ps_cmd_case_note;
+extern const struct ps_cli_cmd ps_cmd_case_verify, ps_cmd_case_facts, ps_cmd_case_clock;
+extern const struct ps_cli_cmd ps_cmd_case_tick;
+extern const struct ps_cli_cmd ps_cmd_report_bulletin, ps_cmd_report_notice;
+extern const struct ps_cli_cmd ps_cmd_report_incident;
 
 #endif
