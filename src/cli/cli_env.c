@@ -15,6 +15,7 @@
 #include "cli/cli_int.h"
 #include "core/core.h"
 #include "engine/engine_conf.h"
+#include "incident/case.h"
 #include "policy/policy.h"
 #include "store/store.h"
 
@@ -22,6 +23,7 @@ static const struct ps_conf_section *const conf_sections[] = {
 	&ps_core_conf_section,
 	&ps_store_conf_section,
 	&ps_engine_conf_section,
+	&ps_case_conf_section,
 };
 
 const struct ps_conf_section *const *ps_cli_conf_sections(size_t *n)

@@ -31,11 +31,20 @@ struct ps_policy;
 struct ps_registry;
 struct ps_audit;
 
-/* Operational settings (config section "incident:"); not legal numbers. */
+/*
+ * Operational settings (config section "incident:"); not legal numbers,
+ * which live in policy/. Strings are owned by the configuration.
+ */
 struct ps_case_settings {
-	int64_t auto_verify_quiet_us;  /* quiet period after rectified; 0 = off */
-	const char *home_net;          /* comma-separated CIDRs that are "ours" */
-	const char *unrouted_owner;    /* dept key for unregistered assets, or NULL */
+	int64_t auto_verify_quiet;  /* seconds without recurrence after
+				       rectified before automatic verification;
+				       0 = never automatic */
+	char *home_net;             /* comma-separated CIDRs that are ours, on
+				       top of the registry's address blocks and
+				       IP filings */
+	char *unregistered_dept;    /* department key that receives incidents
+				       on unregistered addresses ("" = none) */
+	int64_t batch;              /* events per correlation transaction */
 };
 
 extern const struct ps_conf_section ps_case_conf_section;
