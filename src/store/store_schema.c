@@ -1112,6 +1112,7 @@ static const char m4_pg[] =
 	"	PRIMARY KEY (incident_id, kind)\n"
 	");\n"
 	"CREATE INDEX incident_clocks_deadline ON incident_clocks (deadline);\n"
+	"CREATE INDEX events_id ON events (id);\n"
 	;
 
 /*

@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Reading stored incidents, their history, evidence and clocks, and the
+ * shared writers every action uses: the history row with its audit record
+ * and the synchronisation of the incident_clocks table.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "core/core.h"
+#include "audit/audit.h"
+#include "incident/case_int.h"
+#include "policy/policy.h"
+#include "store/store.h"
+
+void ps_case_release(struct ps_case *c)
+{
+	char **s[] = {&c->group_key, &c->kind, &c->title, &c->category,
+		      &c->indicator, &c->asset_ip, &c->peer_ip, &c->asset,
+		      &c->unit, &c->operator_key, &c->dept, &c->person,
+		      &c->assignee, &c->facts};
+
+	for (size_t i = 0; i < PS_ARRAY_LEN(s); i++) {
+		ps_free(*s[i]);
+		*s[i] = NULL;
+	}
+}
+
+void ps_case_ref(int64_t id, char *buf, size_t n)
+{
+	(void)snprintf(buf, n, "INC-%06" PRId64, id);
+}
+
+int ps_case_ref_parse(const char *s, int64_t *id, struct ps_diag *d)
+{
+	const char *p = s;
+	char *end;
+	long long v;
+
+	if (s == NULL)
+		goto bad;
+	if (!strncasecmp(p, "INC-", 4))
+		p += 4;
+	if (*p < '0' || *p > '9')
+		goto bad;
+	errno = 0;
+	v = strtoll(p, &end, 10);
+	if (errno || *end || v < 1)
+		goto bad;
+	*id = v;
+	return PS_OK;
+bad:
+	ps_diag_set(d, "'%s' is not an incident id (INC-000001 or 1)",
+		    s ? s : "");
+	return PS_EINVAL;
+}
+
+char *ps_case_json_dump(const json_t *j)
+{
+	size_t n = json_dumpb(j, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
+	char *out;
+
+	if (n == 0 || (out = ps_malloc(PS_MEM_CASES, n + 1)) == NULL)
+		return NULL;
+	(void)json_dumpb(j, out, n, JSON_COMPACT | JSON_SORT_KEYS);
+	out[n] = '\0';
+	return out;
+}
+
+void ps_case_abort(struct ps_case_ctx *cx)
+{
+	if (ps_store_rollback(cx->st) != PS_OK)
+		return;
+}
+
+int ps_case_dbfail(struct ps_case_ctx *cx, const char *what, struct ps_diag *d)
+{
+	ps_diag_set(d, "cannot %s: %s", what, ps_store_errmsg(cx->st));
+	return PS_EDB;
+}
+
+static int dup_col(struct ps_stmt *s, int col, char **out)
+{
+	const char *v = ps_store_stmt_column_text(s, col);
+
+	*out = NULL;
+	if (v == NULL || !*v)
+		return PS_OK;
+	*out = ps_strdup(PS_MEM_CASES, v);
+	return *out ? PS_OK : PS_ENOMEM;
+}
+
+int ps_case_row_read(struct ps_stmt *s, struct ps_case *c)
+{
+	char **txt[] = {&c->group_key, &c->kind, &c->title, &c->category};
+	char **txt2[] = {&c->indicator, &c->asset_ip, &c->peer_ip, &c->asset,
+			 &c->unit, &c->operator_key, &c->dept, &c->person,
+			 &c->assignee};
+	const char *v;
+	int rc = PS_OK;
+
+	ps_case_release(c);
+	memset(c, 0, sizeof(*c));
+	c->id = ps_store_stmt_column_int64(s, 0);
+	for (size_t i = 0; i < PS_ARRAY_LEN(txt) && rc == PS_OK; i++)
+		rc = dup_col(s, 1 + (int)i, txt[i]);
+	c->severity = (int)ps_store_stmt_column_int64(s, 5);
+	v = ps_store_stmt_column_text(s, 6);
+	if (v == NULL || ps_inc_level_parse(v, &c->level, NULL) != PS_OK)
+		c->level = PS_INC_LEVEL_NONE;
+	v = ps_store_stmt_column_text(s, 7);
+	if (v == NULL || ps_inc_state_parse(v, &c->state, NULL) != PS_OK)
+		c->state = PS_INC_NEW;
+	for (size_t i = 0; i < PS_ARRAY_LEN(txt2) && rc == PS_OK; i++)
+		rc = dup_col(s, 8 + (int)i, txt2[i]);
+	c->first_seen = ps_store_stmt_column_int64(s, 17);
+	c->last_seen = ps_store_stmt_column_int64(s, 18);
+	c->event_count = ps_store_stmt_column_int64(s, 19);
+	c->reopen_count = ps_store_stmt_column_int64(s, 20);
+	c->vuln = ps_store_stmt_column_int64(s, 21) != 0;
+	v = ps_store_stmt_column_text(s, 22);
+	if (v == NULL || ps_inc_severity_parse(v, &c->rectify_severity, NULL) != PS_OK)
+		c->rectify_severity = PS_INC_SEV_NONE;
+	v = ps_store_stmt_column_text(s, 23);
+	if (v == NULL || ps_inc_reporter_parse(v, &c->reporter, NULL) != PS_OK)
+		c->reporter = PS_INC_REPORTER_OTHER;
+	c->state_since = ps_store_stmt_column_int64(s, 24);
+	c->rectified_at = ps_store_stmt_column_int64(s, 25);
+	c->handling_ended_at = ps_store_stmt_column_int64(s, 26);
+	c->risk_expiry = ps_store_stmt_column_int64(s, 27);
+	c->escalation_step = ps_store_stmt_column_int64(s, 28);
+	if (rc == PS_OK)
+		rc = dup_col(s, 29, &c->facts);
+	c->created_at = ps_store_stmt_column_int64(s, 30);
+	c->updated_at = ps_store_stmt_column_int64(s, 31);
+	return rc;
+}
+
+int ps_case_get(struct ps_case_ctx *cx, int64_t id, struct ps_case *out,
+		struct ps_diag *d)
+{
+	struct ps_stmt *s = NULL;
+	char ref[32];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = ps_store_prepare(cx->st, "SELECT " PS_CASE_COLS
+			      " FROM incidents WHERE id = ?", &s);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 1, id);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_step(s);
+	if (rc == PS_OK) {
+		rc = ps_case_row_read(s, out);
+	} else if (rc == PS_EOF) {
+		ps_case_ref(id, ref, sizeof(ref));
+		ps_diag_set(d, "no incident %s", ref);
+		rc = PS_ENOENT;
+	} else {
+		rc = ps_case_dbfail(cx, "read the incident", d);
+	}
+	ps_store_stmt_finalize(s);
+	return rc;
+}
+
+/* The WHERE clause of a list and its bindings, in order. */
+struct list_sql {
+	char sql[1024];
+	const char *text[4];
+	size_t ntext;
+};
+
+static void list_where(const struct ps_case_filter *f, struct list_sql *q)
+{
+	size_t n;
+
+	n = (size_t)snprintf(q->sql, sizeof(q->sql),
+			     "SELECT " PS_CASE_COLS " FROM incidents WHERE 1 = 1");
+	q->ntext = 0;
+	if (f->state && !strcmp(f->state, "open")) {
+		n += (size_t)snprintf(q->sql + n, sizeof(q->sql) - n,
+				      " AND state NOT IN ('closed', 'verified', "
+				      "'false_positive')");
+	} else if (f->state) {
+		n += (size_t)snprintf(q->sql + n, sizeof(q->sql) - n,
+				      " AND state = ?");
+		q->text[q->ntext++] = f->state;
+	}
+	if (f->unit) {
+		n += (size_t)snprintf(q->sql + n, sizeof(q->sql) - n, " AND unit = ?");
+		q->text[q->ntext++] = f->unit;
+	}
+	if (f->kind) {
+		n += (size_t)snprintf(q->sql + n, sizeof(q->sql) - n, " AND kind = ?");
+		q->text[q->ntext++] = f->kind;
+	}
+	if (f->assignee) {
+		n += (size_t)snprintf(q->sql + n, sizeof(q->sql) - n,
+				      " AND assignee = ?");
+		q->text[q->ntext++] = f->assignee;
+	}
+	if (f->overdue_only)
+		n += (size_t)snprintf(q->sql + n, sizeof(q->sql) - n,
+				      " AND id IN (SELECT incident_id FROM "
+				      "incident_clocks WHERE met_at IS NULL AND "
+				      "deadline < ?)");
+	(void)snprintf(q->sql + n, sizeof(q->sql) - n,
+		       " ORDER BY last_seen DESC, id DESC LIMIT ? OFFSET ?");
+}
+
+int ps_case_list(struct ps_case_ctx *cx, const struct ps_case_filter *f,
+		 ps_case_fn fn, void *arg, struct ps_diag *d)
+{
+	static const struct ps_case_filter all;
+	struct list_sql q;
+	struct ps_stmt *s = NULL;
+	struct ps_case c;
+	int rc, i = 1;
+
+	if (f == NULL)
+		f = &all;
+	memset(&c, 0, sizeof(c));
+	list_where(f, &q);
+	rc = ps_store_prepare(cx->st, q.sql, &s);
+	for (size_t k = 0; rc == PS_OK && k < q.ntext; k++)
+		rc = ps_store_stmt_bind_text(s, i++, q.text[k]);
+	if (rc == PS_OK && f->overdue_only)
+		rc = ps_store_stmt_bind_int64(s, i++, f->now);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, i++, f->limit > 0 ? f->limit : INT64_MAX);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, i++, f->offset > 0 ? f->offset : 0);
+	if (rc != PS_OK) {
+		rc = ps_case_dbfail(cx, "list incidents", d);
+		goto out;
+	}
+	while ((rc = ps_store_stmt_step(s)) == PS_OK) {
+		if ((rc = ps_case_row_read(s, &c)) != PS_OK)
+			break;
+		if ((rc = fn(arg, &c)) != 0)
+			break;
+	}
+	if (rc == PS_EOF)
+		rc = PS_OK;
+	else if (rc == PS_EDB)
+		rc = ps_case_dbfail(cx, "list incidents", d);
+out:
+	ps_case_release(&c);
+	ps_store_stmt_finalize(s);
+	return rc;
+}
+
+int ps_case_history_list(struct ps_case_ctx *cx, int64_t id,
+			 ps_case_history_fn fn, void *arg, struct ps_diag *d)
+{
+	struct ps_stmt *s = NULL;
+	struct ps_case_history h;
+	int rc;
+
+	rc = ps_store_prepare(cx->st,
+			      "SELECT id, ts, actor, action, from_state, to_state, "
+			      "reason, details FROM incident_history WHERE "
+			      "incident_id = ? ORDER BY id", &s);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 1, id);
+	while (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_OK) {
+		h.id = ps_store_stmt_column_int64(s, 0);
+		h.ts = ps_store_stmt_column_int64(s, 1);
+		h.actor = ps_store_stmt_column_text(s, 2);
+		h.action = ps_store_stmt_column_text(s, 3);
+		h.from_state = ps_store_stmt_column_text(s, 4);
+		h.to_state = ps_store_stmt_column_text(s, 5);
+		h.reason = ps_store_stmt_column_text(s, 6);
+		h.details = ps_store_stmt_column_text(s, 7);
+		rc = fn(arg, &h);
+	}
+	if (rc == PS_EOF)
+		rc = PS_OK;
+	else if (rc == PS_EDB)
+		rc = ps_case_dbfail(cx, "read the incident history", d);
+	ps_store_stmt_finalize(s);
+	return rc;
+}
+
+int ps_case_events_list(struct ps_case_ctx *cx, int64_t id, int64_t limit,
+			ps_case_event_fn fn, void *arg, struct ps_diag *d)
+{
+	struct ps_stmt *s = NULL;
+	int rc;
+
+	rc = ps_store_prepare(cx->st,
+			      "SELECT event_id, ts FROM incident_events WHERE "
+			      "incident_id = ? ORDER BY ts, event_id LIMIT ?", &s);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 1, id);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 2, limit > 0 ? limit : INT64_MAX);
+	while (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_OK)
+		rc = fn(arg, ps_store_stmt_column_int64(s, 0),
+			ps_store_stmt_column_int64(s, 1));
+	if (rc == PS_EOF)
+		rc = PS_OK;
+	else if (rc == PS_EDB)
+		rc = ps_case_dbfail(cx, "read the incident evidence", d);
+	ps_store_stmt_finalize(s);
+	return rc;
+}
+
+int ps_case_log(struct ps_case_ctx *cx, int64_t id, int64_t when,
+		const char *action, const char *from, const char *to,
+		const char *reason, const char *details, struct ps_diag *d)
+{
+	struct ps_stmt *s = NULL;
+	json_t *o = NULL, *det = NULL;
+	char ref[32], act[64], *js = NULL;
+	int rc;
+
+	rc = ps_store_prepare(cx->st,
+			      "INSERT INTO incident_history (incident_id, ts, actor, "
+			      "action, from_state, to_state, reason, details) "
+			      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &s);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 1, id);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 2, when);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_text(s, 3, cx->actor ? cx->actor : "system");
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_text(s, 4, action);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_text(s, 5, from);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_text(s, 6, to);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_text(s, 7, reason);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_text(s, 8, details);
+	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_EOF)
+		rc = PS_OK;
+	ps_store_stmt_finalize(s);
+	if (rc != PS_OK)
+		return ps_case_dbfail(cx, "record the incident history", d);
+	if (cx->audit == NULL)
+		return PS_OK;
+	/* The audit record repeats the history row, so the trail alone
+	 * tells the incident's story and covers the history table. */
+	o = json_object();
+	if (o == NULL)
+		return PS_ENOMEM;
+	if (from)
+		json_object_set_new(o, "from", json_string(from));
+	if (to)
+		json_object_set_new(o, "to", json_string(to));
+	if (reason)
+		json_object_set_new(o, "reason", json_string(reason));
+	if (details && (det = json_loads(details, 0, NULL)))
+		json_object_set_new(o, "details", det);
+	js = ps_case_json_dump(o);
+	json_decref(o);
+	if (js == NULL)
+		return PS_ENOMEM;
+	ps_case_ref(id, ref, sizeof(ref));
+	(void)snprintf(act, sizeof(act), "incident.%s", action);
+	{
+		char obj[48];
+
+		(void)snprintf(obj, sizeof(obj), "incident:%s", ref);
+		rc = ps_audit_append(cx->audit, when, cx->actor ? cx->actor : "system",
+				     act, obj, js, NULL, d);
+	}
+	ps_free(js);
+	return rc;
+}
+
+int64_t ps_case_fact_int(const char *facts, const char *k, int64_t def)
+{
+	json_t *o, *v;
+	int64_t r = def;
+
+	if (facts == NULL || (o = json_loads(facts, 0, NULL)) == NULL)
+		return def;
+	v = json_object_get(o, k);
+	if (json_is_integer(v))
+		r = json_integer_value(v);
+	json_decref(o);
+	return r;
+}
+
+/* The clock facts of a stored incident. */
+static void clock_facts(const struct ps_case *c, struct ps_inc_clock_facts *f)
+{
+	json_t *o = c->facts ? json_loads(c->facts, 0, NULL) : NULL;
+	json_t *v;
+
+	memset(f, 0, sizeof(*f));
+	f->detected_at = c->created_at;
+	f->level = c->level;
+	f->reporter = c->reporter;
+	f->severity = c->rectify_severity;
+	f->rectify_from = c->created_at;
+	if (c->handling_ended_at > 0) {
+		f->handling_ended = true;
+		f->handling_ended_at = c->handling_ended_at;
+	}
+	if (o == NULL)
+		return;
+	f->important_data = json_is_true(json_object_get(o, "important_data"));
+	f->own_product_vuln = json_is_true(json_object_get(o, "own_product_vuln"));
+	v = json_object_get(o, "vuln_first_known_at");
+	if (json_is_integer(v))
+		f->vuln_first_known_at = json_integer_value(v);
+	else if (f->own_product_vuln)
+		f->vuln_first_known_at = c->created_at;
+	v = json_object_get(o, "rectify_from");
+	if (json_is_integer(v) && json_integer_value(v) > 0)
+		f->rectify_from = json_integer_value(v);
+	json_decref(o);
+}
+
+/* Met times of the stored clocks of incident `id`, by kind. */
+static int stored_met(struct ps_case_ctx *cx, int64_t id,
+		      int64_t met[PS_INC_CLOCK__COUNT], bool stored[PS_INC_CLOCK__COUNT],
+		      int64_t step[PS_INC_CLOCK__COUNT], struct ps_diag *d)
+{
+	struct ps_stmt *s = NULL;
+	int rc;
+
+	memset(met, 0, sizeof(int64_t) * PS_INC_CLOCK__COUNT);
+	memset(step, 0, sizeof(int64_t) * PS_INC_CLOCK__COUNT);
+	memset(stored, 0, sizeof(bool) * PS_INC_CLOCK__COUNT);
+	rc = ps_store_prepare(cx->st, "SELECT kind, met_at, escalated_step FROM "
+			      "incident_clocks WHERE incident_id = ?", &s);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 1, id);
+	while (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_OK) {
+		const char *k = ps_store_stmt_column_text(s, 0);
+
+		for (int i = 0; i < PS_INC_CLOCK__COUNT; i++) {
+			if (k && !strcmp(k, ps_inc_clock_kind_name(i))) {
+				stored[i] = true;
+				met[i] = ps_store_stmt_column_int64(s, 1);
+				step[i] = ps_store_stmt_column_int64(s, 2);
+			}
+		}
+	}
+	ps_store_stmt_finalize(s);
+	if (rc == PS_EOF)
+		return PS_OK;
+	return ps_case_dbfail(cx, "read the incident clocks", d);
+}
+
+int ps_case_clocks_get(struct ps_case_ctx *cx, const struct ps_case *c,
+		       int64_t now, struct ps_case_clocks *out, struct ps_diag *d)
+{
+	struct ps_inc_clock_facts f;
+	struct ps_inc_clocks cs;
+	int64_t met[PS_INC_CLOCK__COUNT], step[PS_INC_CLOCK__COUNT];
+	bool stored[PS_INC_CLOCK__COUNT];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	clock_facts(c, &f);
+	rc = ps_inc_clocks_compute(cx->policy, &f, &cs, d);
+	if (rc == PS_OK)
+		rc = stored_met(cx, c->id, met, stored, step, d);
+	for (size_t i = 0; rc == PS_OK && i < cs.n; i++) {
+		struct ps_case_clock *o = &out->c[out->n++];
+		int k = (int)cs.c[i].kind;
+
+		o->clock = cs.c[i];
+		o->met = met[k] > 0;
+		o->met_at = met[k];
+		rc = ps_inc_clock_check(cx->policy, &o->clock, o->met, o->met_at,
+					now, &o->status, d);
+		if (o->status.state == PS_INC_CLOCK_OVERDUE)
+			out->any_overdue = true;
+	}
+	return rc;
+}
+
+static int clock_upsert(struct ps_case_ctx *cx, int64_t id,
+			const struct ps_inc_clock *k)
+{
+	struct ps_stmt *s = NULL;
+	int rc;
+
+	rc = ps_store_prepare(cx->st,
+			      "INSERT INTO incident_clocks (incident_id, kind, "
+			      "start_at, deadline, policy_id, source) VALUES "
+			      "(?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id, kind) DO "
+			      "UPDATE SET start_at = excluded.start_at, deadline = "
+			      "excluded.deadline, policy_id = excluded.policy_id, "
+			      "source = excluded.source", &s);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 1, id);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_text(s, 2, k->name);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 3, k->start);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 4, k->deadline);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_text(s, 5, k->policy_id);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_text(s, 6, k->source);
+	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_EOF)
+		rc = PS_OK;
+	ps_store_stmt_finalize(s);
+	return rc;
+}
+
+static int clock_drop(struct ps_case_ctx *cx, int64_t id, const char *kind)
+{
+	struct ps_stmt *s = NULL;
+	int rc;
+
+	rc = ps_store_prepare(cx->st, "DELETE FROM incident_clocks WHERE "
+			      "incident_id = ? AND kind = ? AND met_at IS NULL", &s);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 1, id);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_text(s, 2, kind);
+	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_EOF)
+		rc = PS_OK;
+	ps_store_stmt_finalize(s);
+	return rc;
+}
+
+int ps_case_clocks_sync(struct ps_case_ctx *cx, const struct ps_case *c,
+			struct ps_diag *d)
+{
+	struct ps_inc_clock_facts f;
+	struct ps_inc_clocks cs;
+	bool applies[PS_INC_CLOCK__COUNT] = {false};
+	int rc;
+
+	clock_facts(c, &f);
+	rc = ps_inc_clocks_compute(cx->policy, &f, &cs, d);
+	if (rc != PS_OK)
+		return rc;
+	for (size_t i = 0; i < cs.n; i++) {
+		applies[cs.c[i].kind] = true;
+		if (clock_upsert(cx, c->id, &cs.c[i]) != PS_OK)
+			return ps_case_dbfail(cx, "store the incident clocks", d);
+	}
+	for (int k = 0; k < PS_INC_CLOCK__COUNT; k++)
+		if (!applies[k] && clock_drop(cx, c->id, ps_inc_clock_kind_name(k)) != PS_OK)
+			return ps_case_dbfail(cx, "store the incident clocks", d);
+	return PS_OK;
+}
+
+int ps_case_clock_met_at(struct ps_case_ctx *cx, int64_t id, const char *kind,
+			 int64_t when, struct ps_diag *d)
+{
+	struct ps_stmt *s = NULL;
+	int rc;
+
+	rc = ps_store_prepare(cx->st, "UPDATE incident_clocks SET met_at = ? "
+			      "WHERE incident_id = ? AND kind = ? AND met_at IS NULL",
+			      &s);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 1, when);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 2, id);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_text(s, 3, kind);
+	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_EOF)
+		rc = PS_OK;
+	ps_store_stmt_finalize(s);
+	return rc == PS_OK ? PS_OK : ps_case_dbfail(cx, "store the incident clocks", d);
+}
