@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: Apache-2.0
 # The main job on a fresh Debian 12 machine: install what is missing, build
 # the release preset, and run Panshi on the embedded SQLite store with the
-# bundled sample data: initialise the store, load the policy, import the
-# sample events, analyse the sample captures (flows, protocols, EVE events
-# into the store and var/sample-eve.json), print the status, then load the
-# sample registry (a fictional operator, samples/registry/) and show its
-# compliance calendar, its 固源 findings and a double-random draw. Safe to
-# run again: the store is reused, and captures and the registry already
-# loaded are skipped.
+# bundled sample data: initialise the store, load the policy and the sample
+# registry (a fictional operator, samples/registry/) with a self-check and
+# a double-random draw, import the sample threat indicators and events,
+# analyse the sample captures (flows, protocols, intel hits: EVE events into
+# the store and var/sample-eve.json), print the status, the compliance
+# calendar, the 固源 findings and the draw check, then group the alerts
+# into incidents routed to their owners, list the open ones, write the
+# November 2026 threat bulletin to var/bulletin-2026-11.html and verify the
+# audit trail. Safe to run again: the store is reused, and captures, events
+# and the registry already loaded are skipped.
 #
 #   bash scripts/quickstart.sh            (store: var/sample.db)
 #   PANSHI_DB=/path/x.db bash scripts/quickstart.sh
@@ -27,23 +30,6 @@ echo "== panshi init (store ${PANSHI_DB}, config ${PANSHI_CONFIG}) =="
 "$panshi" --quiet init
 "$panshi" policy check
 
-echo "== panshi event import samples/events/sample-eve.jsonl =="
-# Import once: the sample events carry fixed timestamps.
-if [ "$("$panshi" event list --sensor sensor-nj-01 --limit 1 --format csv | wc -l)" -le 1 ]; then
-	"$panshi" event import samples/events/sample-eve.jsonl
-else
-	echo "sample events already in the store"
-fi
-
-echo "== panshi analyze --eve var/sample-eve.json samples/pcap/* =="
-"$panshi" analyze --eve var/sample-eve.json samples/pcap/*
-
-echo "== panshi event list --limit 5 =="
-"$panshi" event list --limit 5
-
-echo "== panshi status =="
-"$panshi" status
-
 echo "== panshi registry import samples/registry/demo-operator.yaml =="
 if [ "$("$panshi" unit list --format csv | wc -l)" -le 1 ]; then
 	"$panshi" registry import samples/registry/demo-operator.yaml
@@ -61,6 +47,28 @@ else
 	echo "sample registry already in the store"
 fi
 
+echo "== panshi intel import samples/intel/demo-indicators.csv =="
+# Re-importing the same file updates the indicators in place.
+"$panshi" intel import --source panshi-demo samples/intel/demo-indicators.csv
+
+echo "== panshi event import samples/events/*.jsonl =="
+# Import once: the sample events carry fixed timestamps.
+if [ "$("$panshi" event list --sensor sensor-nj-01 --limit 1 --format csv | wc -l)" -le 1 ]; then
+	"$panshi" event import samples/events/sample-eve.jsonl
+	"$panshi" event import samples/events/demo-alerts-2026-11.jsonl
+else
+	echo "sample events already in the store"
+fi
+
+echo "== panshi analyze --eve var/sample-eve.json samples/pcap/* =="
+"$panshi" analyze --eve var/sample-eve.json samples/pcap/*
+
+echo "== panshi event list --limit 5 =="
+"$panshi" event list --limit 5
+
+echo "== panshi status =="
+"$panshi" status
+
 # The sample's dates are fixed, so the calendar is shown as of a fixed day.
 echo "== panshi calendar --as-of 2026-12-01 --status open =="
 "$panshi" calendar --as-of 2026-12-01 --status open
@@ -73,6 +81,19 @@ echo "== panshi assess list =="
 
 echo "== panshi inspect verify DRAW-1 =="
 "$panshi" inspect verify DRAW-1
+
+# Alerts become incidents routed to the unit, department and person that
+# own the address; the tick verifies, reopens and escalates what is due.
+echo "== panshi case correlate =="
+"$panshi" case correlate
+"$panshi" case tick
+
+echo "== panshi case list --state open =="
+"$panshi" case list --state open
+
+echo "== panshi report bulletin --month 2026-11 --out var/bulletin-2026-11.html =="
+"$panshi" report bulletin --month 2026-11 --out var/bulletin-2026-11.html
+echo "bulletin written to var/bulletin-2026-11.html"
 
 echo "== panshi audit verify =="
 "$panshi" audit verify

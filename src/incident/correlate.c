@@ -20,6 +20,7 @@
 #include "core/core.h"
 #include "audit/audit.h"
 #include "incident/case_int.h"
+#include "intel/ioc.h"
 #include "registry/registry.h"
 #include "store/store.h"
 
@@ -173,6 +174,7 @@ static int classify(struct corr *k, const struct alert *a, json_t *root,
 	json_t *al = json_object_get(root, "alert");
 	json_t *in = json_object_get(root, "intel");
 	const char *field = json_string_value(json_object_get(in, "field"));
+	enum ps_ioc_category cat;
 	int rc = PS_OK;
 
 	memset(f, 0, sizeof(*f));
@@ -180,6 +182,10 @@ static int classify(struct corr *k, const struct alert *a, json_t *root,
 	f->category = json_string_value(json_object_get(in, "category"));
 	if (f->category == NULL)
 		f->category = json_string_value(json_object_get(al, "category"));
+	/* one spelling per category: the intel module's names, which the
+	 * reports show in the reader's language */
+	if (f->category && ps_ioc_category_parse(f->category, &cat) == PS_OK)
+		f->category = ps_ioc_category_name(cat);
 	f->severity = (int)json_integer_value(json_object_get(al, "severity"));
 	if (f->severity <= 0)
 		f->severity = a->severity > 0 ? a->severity : 3;
@@ -221,8 +227,17 @@ static int classify(struct corr *k, const struct alert *a, json_t *root,
 		f->subject = a->dest;
 		f->peer = a->src;
 	} else {
+		/* Suricata's alert.target (rules with the target keyword)
+		 * names the side under attack */
+		const char *tip = json_string_value(json_object_get(
+			json_object_get(al, "target"), "ip"));
+
 		f->kind = "ids";
-		if (registered(k, a->dest, &rc, d) || rc != PS_OK)
+		if (tip && a->src && !strcmp(tip, a->src))
+			f->subject = a->src;
+		else if (tip && a->dest && !strcmp(tip, a->dest))
+			f->subject = a->dest;
+		else if (registered(k, a->dest, &rc, d) || rc != PS_OK)
 			f->subject = a->dest;
 		else if (registered(k, a->src, &rc, d) || rc != PS_OK)
 			f->subject = a->src;

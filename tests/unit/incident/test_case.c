@@ -242,7 +242,7 @@ static void test_correlate_groups_and_routes(void **state)
 	assert_string_equal(c.person, "P-ASSET");
 	assert_string_equal(c.operator_key, "OP-1");
 	assert_string_equal(c.indicator, "198.51.100.9");
-	assert_string_equal(c.category, "恶意IP地址");
+	assert_string_equal(c.category, "malicious_ip");
 	assert_int_equal(c.state, PS_INC_NEW);
 	assert_int_equal(c.rectify_severity, PS_INC_SEV_MEDIUM);
 	ps_case_release(&c);
