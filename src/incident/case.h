@@ -198,6 +198,11 @@ int ps_case_clock_meet(struct ps_case_ctx *cx, int64_t id,
 int ps_case_set_facts(struct ps_case_ctx *cx, int64_t id, const char *json,
 		      int64_t when, struct ps_diag *d) PS_MUST_USE;
 
+/* Check a facts object as ps_case_set_facts takes it and classify it,
+ * without a store: PS_OK with *lv, or PS_EINVAL naming the fact. */
+int ps_case_facts_check(const struct ps_policy *p, const char *json,
+			struct ps_inc_level_result *lv, struct ps_diag *d) PS_MUST_USE;
+
 /* Manual verification with evidence text: rectified -> verified. */
 int ps_case_verify(struct ps_case_ctx *cx, int64_t id, const char *evidence,
 		   int64_t when, struct ps_diag *d) PS_MUST_USE;

@@ -105,7 +105,7 @@ bad_text:
 }
 
 /* Merge `in` into the stored facts `cur` and classify the result. */
-static int facts_merge(struct ps_case_ctx *cx, const char *cur, json_t *in,
+static int facts_merge(const struct ps_policy *pol, const char *cur, json_t *in,
 		       json_t **merged, struct ps_inc_level_result *lv,
 		       struct ps_diag *d)
 {
@@ -124,13 +124,33 @@ static int facts_merge(struct ps_case_ctx *cx, const char *cur, json_t *in,
 			break;
 	}
 	if (rc == PS_OK)
-		rc = ps_inc_level_classify(cx->policy, &lf, lv, d);
+		rc = ps_inc_level_classify(pol, &lf, lv, d);
 	if (rc != PS_OK) {
 		json_decref(m);
 		return rc;
 	}
 	*merged = m;
 	return PS_OK;
+}
+
+int ps_case_facts_check(const struct ps_policy *p, const char *json,
+			struct ps_inc_level_result *lv, struct ps_diag *d)
+{
+	json_t *in, *m = NULL;
+	json_error_t je;
+	int rc;
+
+	in = json ? json_loads(json, JSON_REJECT_DUPLICATES, &je) : NULL;
+	if (in == NULL || !json_is_object(in)) {
+		ps_diag_set(d, "facts: not a JSON object%s%s", in ? "" : ": ",
+			    in ? "" : (json ? je.text : "empty"));
+		json_decref(in);
+		return PS_EINVAL;
+	}
+	rc = facts_merge(p, NULL, in, &m, lv, d);
+	json_decref(in);
+	json_decref(m);
+	return rc;
 }
 
 static int write_facts(struct ps_case_ctx *cx, const struct ps_case *c, int64_t when)
@@ -183,7 +203,7 @@ int ps_case_set_facts(struct ps_case_ctx *cx, int64_t id, const char *json,
 	}
 	rc = ps_case_get(cx, id, &c, d);
 	if (rc == PS_OK)
-		rc = facts_merge(cx, c.facts, in, &m, &lv, d);
+		rc = facts_merge(cx->policy, c.facts, in, &m, &lv, d);
 	if (rc == PS_OK) {
 		ps_free(c.facts);
 		c.facts = ps_case_json_dump(m);
