@@ -230,8 +230,9 @@ static int gather_counts(struct q_ctx *q)
 		{"SELECT i.unit, count(*)" EV_JOIN " GROUP BY i.unit", row_unit},
 		{"SELECT (e.ts + 28800000000) / 86400000000, count(*)" EV_JOIN
 		 " GROUP BY (e.ts + 28800000000) / 86400000000", row_day},
-		{"SELECT i.indicator, i.vuln, count(*)" EV_JOIN
-		 " GROUP BY i.indicator, i.vuln", row_indicator},
+		/* an IDS incident has no intel indicator: its peer address is one */
+		{"SELECT COALESCE(i.indicator, i.peer_ip), i.vuln, count(*)" EV_JOIN
+		 " GROUP BY COALESCE(i.indicator, i.peer_ip), i.vuln", row_indicator},
 		{"SELECT i.asset, i.asset_ip, i.vuln, count(*)" EV_JOIN
 		 " GROUP BY i.asset, i.asset_ip, i.vuln", row_asset},
 		{"SELECT state, count(*) FROM incidents WHERE id IN (SELECT incident_id"
@@ -516,8 +517,8 @@ static void write_head(struct bulletin *b, struct rw *w)
 
 	snprintf(title, sizeof(title), w->en ? "Monthly threat bulletin %04d-%02d" :
 		 "%04d年%02d月 月度威胁通报", b->year, b->month);
-	rp_time(b->start, from, sizeof(from));
-	rp_time(b->end, to, sizeof(to));
+	rp_date(b->start, from, sizeof(from));
+	rp_date(b->end - 1, to, sizeof(to));
 	rp_time(b->now, gen, sizeof(gen));
 	rp_time(b->as_of, asof, sizeof(asof));
 	if (html) {
@@ -526,7 +527,7 @@ static void write_head(struct bulletin *b, struct rw *w)
 	} else {
 		rw_addf(w, "# %s\n\n", title);
 	}
-	rw_addf(w, w->en ? "Period: %s to %s (Asia/Shanghai). Generated %s; clocks as of %s. "
+	rw_addf(w, w->en ? "Period: %s to %s inclusive (Asia/Shanghai). Generated %s; clocks as of %s. "
 		"Counts are evidence events (alerts) unless stated." :
 		"统计周期：%s 至 %s（北京时间）。生成时间 %s；时限截至 %s。除注明外均按告警事件计数。",
 		from, to, gen, asof);

@@ -318,7 +318,7 @@ static void write_facts(struct rw *w, const struct inc_report *r)
 			{rw_l(w, "证据事件数", "evidence events"), cnt},
 			{rw_l(w, "威胁指标", "indicator"), r->hide ? withheld : c->indicator},
 			{rw_l(w, "受影响地址", "affected address"), r->hide ? withheld : c->asset_ip},
-			{rw_l(w, "对端地址", "peer address"), c->peer_ip},
+			{rw_l(w, "对端地址", "peer address"), r->hide ? withheld : c->peer_ip},
 			{rw_l(w, "报告主体类别", "reporter class"), ps_inc_reporter_name(c->reporter)},
 			{rw_l(w, "整改严重程度", "rectification severity"),
 			 ps_inc_severity_name(c->rectify_severity)},
@@ -400,6 +400,14 @@ static void write_clocks(struct rw *w, const struct inc_report *r)
 	table_close(w);
 }
 
+/* Measures: notes, and moves of the state machine after opening. */
+static bool is_measure(const struct hist_row *h)
+{
+	if (h->action != NULL && strcmp(h->action, "note") == 0)
+		return true;
+	return h->to != NULL && (h->action == NULL || strcmp(h->action, "open") != 0);
+}
+
 static void write_history(struct rw *w, const struct inc_report *r, bool measures)
 {
 	const char *cols[] = {rw_l(w, "时间", "time"), rw_l(w, "操作人", "actor"),
@@ -417,13 +425,15 @@ static void write_history(struct rw *w, const struct inc_report *r, bool measure
 		char when[32], change[128];
 		const char *row[5];
 
-		if (measures && (h->reason == NULL || h->reason[0] == '\0'))
+		if (measures && !is_measure(h))
 			continue;
 		rp_time(h->ts, when, sizeof(when));
 		change[0] = '\0';
-		if (h->to != NULL)
-			snprintf(change, sizeof(change), "%s → %s",
-				 h->from ? state_label(w, h->from) : "", state_label(w, h->to));
+		if (h->to != NULL && h->from != NULL)
+			snprintf(change, sizeof(change), "%s → %s", state_label(w, h->from),
+				 state_label(w, h->to));
+		else if (h->to != NULL)
+			snprintf(change, sizeof(change), "→ %s", state_label(w, h->to));
 		row[0] = when;
 		row[1] = h->actor;
 		row[2] = h->action;
@@ -547,7 +557,7 @@ static json_t *json_facts(const struct rw *w, const struct inc_report *r)
 	json_object_set_new(o, "event_count", json_integer(c->event_count));
 	json_object_set_new(o, "indicator", jstr(r->hide ? wh : c->indicator));
 	json_object_set_new(o, "asset_ip", jstr(r->hide ? wh : c->asset_ip));
-	json_object_set_new(o, "peer_ip", jstr(c->peer_ip));
+	json_object_set_new(o, "peer_ip", jstr(r->hide ? wh : c->peer_ip));
 	json_object_set_new(o, "vuln", json_boolean(c->vuln));
 	json_object_set_new(o, "vuln_withheld", json_boolean(r->hide));
 	json_object_set_new(o, "facts", c->facts ? json_loads(c->facts, 0, NULL) : json_null());

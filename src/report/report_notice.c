@@ -62,21 +62,31 @@ static int unit_info_load(struct ps_case_ctx *cx, const char *key, struct unit_i
 	return PS_OK;
 }
 
-/* The rectification deadline and whether any clock is overdue. */
+/* The rectification deadline, and the labels of the overdue clocks ("" when
+ * none is overdue). */
 static int item_clocks(struct notice *nt, const struct ps_case *c, char *due, size_t n,
-		       bool *overdue)
+		       char *late, size_t ln)
 {
 	struct ps_case_clocks cl;
 	int rc = ps_case_clocks_get(nt->cx, c, nt->now, &cl, nt->d);
+	size_t used = 0;
 
 	snprintf(due, n, "—");
-	*overdue = false;
+	late[0] = '\0';
 	if (rc != PS_OK)
 		return rc;
-	*overdue = cl.any_overdue;
-	for (size_t i = 0; i < cl.n; i++)
-		if (cl.c[i].clock.kind == PS_INC_CLOCK_RECTIFY)
-			rp_time(cl.c[i].clock.deadline, due, n);
+	for (size_t i = 0; i < cl.n; i++) {
+		const struct ps_case_clock *k = &cl.c[i];
+
+		if (k->clock.kind == PS_INC_CLOCK_RECTIFY)
+			rp_time(k->clock.deadline, due, n);
+		if (k->status.state == PS_INC_CLOCK_OVERDUE && used < ln) {
+			int w = snprintf(late + used, ln - used, "%s%s", used ? ", " : "",
+					 rp_clock_label(&nt->items, k->clock.name));
+
+			used = w > 0 ? used + (size_t)w : used;
+		}
+	}
 	return PS_OK;
 }
 
@@ -86,9 +96,9 @@ static int item(void *arg, const struct ps_case *c)
 	struct rw *w = &nt->items;
 	bool html = w->fmt == PS_REPORT_HTML, hide = c->vuln && !nt->o->include_vuln;
 	const char *sep = html ? "</td><td>" : " | ";
-	char ref[32], first[32], last[32], due[32];
-	bool overdue;
-	int rc = item_clocks(nt, c, due, sizeof(due), &overdue);
+	char ref[32], first[32], last[32], due[32], late[256];
+	int rc = item_clocks(nt, c, due, sizeof(due), late, sizeof(late));
+	bool overdue = late[0] != '\0';
 
 	if (rc != PS_OK)
 		return rc;
@@ -106,8 +116,8 @@ static int item(void *arg, const struct ps_case *c)
 		last, sep, (long long)c->event_count, sep,
 		rw_l(w, ps_inc_state_zh(c->state), ps_inc_state_name(c->state)), sep, due, sep);
 	if (overdue)
-		rw_addf(w, html ? "<span class=\"late\">%s</span>" : "**%s**",
-			rw_l(w, "已超期", "overdue"));
+		rw_addf(w, html ? "<span class=\"late\">%s%s%s%s</span>" : "**%s%s%s%s**",
+			rw_l(w, "已超期", "overdue"), rw_l(w, "（", " ("), late, rw_l(w, "）", ")"));
 	else
 		rw_add(w, rw_l(w, "否", "no"));
 	rw_add(w, html ? "</td></tr>\n" : " |\n");

@@ -23,16 +23,21 @@ static const char *const palette[] = {
 	"#4d5562",
 };
 
-/* At most `max` code points of s into out, "…" appended when cut. */
+/* At most `max` columns of s into out (a CJK character takes two, other
+ * characters one), "…" appended when cut. */
 static void clip(const char *s, size_t max, char *out, size_t n)
 {
-	size_t i = 0, cps = 0;
+	size_t i = 0, cols = 0;
 
-	while (s[i] != '\0' && cps < max) {
-		i++;
-		while (((unsigned char)s[i] & 0xc0) == 0x80)
-			i++;
-		cps++;
+	while (s[i] != '\0') {
+		size_t w = (unsigned char)s[i] >= 0xe0 ? 2 : 1, j = i + 1;
+
+		while (((unsigned char)s[j] & 0xc0) == 0x80)
+			j++;
+		if (cols + w > max)
+			break;
+		cols += w;
+		i = j;
 	}
 	if (s[i] == '\0')
 		snprintf(out, n, "%s", s);
@@ -82,7 +87,7 @@ void rp_svg_hbar(struct rw *w, const char *title, const struct rp_counts *c, siz
 		int y = HB_TOP + (int)i * HB_ROW;
 		int len = (int)(c->v[i].n * (HB_WIDTH - HB_LABEL - 60) / top);
 
-		clip(c->v[i].label, 14, lab, sizeof(lab));
+		clip(c->v[i].label, 28, lab, sizeof(lab));
 		rw_addf(w, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", HB_LABEL - 6, y + 16);
 		rw_html(w, lab);
 		rw_add(w, "</text>\n");

@@ -50,7 +50,7 @@ static int64_t T(const char *iso)
 }
 
 /* Insert a registry record of `kind` with "field=value" pairs (NULL-ended). */
-static void reg_add(struct fx *f, const char *kind, const char *key, ...)
+static inline void reg_add(struct fx *f, const char *kind, const char *key, ...)
 {
 	struct ps_reg_record *rec = ps_reg_record_new(ps_reg_kind_find(kind));
 	struct ps_diag d = {{0}};
@@ -81,7 +81,7 @@ struct inc_spec {
 	int64_t first_seen;
 };
 
-static int64_t inc_add(struct fx *f, const struct inc_spec *s)
+static inline int64_t inc_add(struct fx *f, const struct inc_spec *s)
 {
 	static int n;
 	struct ps_stmt *st;
@@ -114,7 +114,7 @@ static int64_t inc_add(struct fx *f, const struct inc_spec *s)
 }
 
 /* One stored alert event at `iso`, linked to incident `inc` as evidence. */
-static int64_t ev_add(struct fx *f, int64_t inc, const char *iso, const char *category)
+static inline int64_t ev_add(struct fx *f, int64_t inc, const char *iso, const char *category)
 {
 	struct ps_event ev = {0};
 	struct ps_stmt *st;
@@ -154,7 +154,7 @@ static int64_t ev_add(struct fx *f, int64_t inc, const char *iso, const char *ca
 }
 
 /* A clock row; met 0 = not met. */
-static void clock_add(struct fx *f, int64_t inc, const char *kind, int64_t deadline,
+static inline void clock_add(struct fx *f, int64_t inc, const char *kind, int64_t deadline,
 		      int64_t met)
 {
 	struct ps_stmt *st;
@@ -175,7 +175,7 @@ static void clock_add(struct fx *f, int64_t inc, const char *kind, int64_t deadl
 }
 
 /* Whether the output holds the whole line `line`. */
-static bool has_line(const struct fx *f, const char *line)
+static inline bool has_line(const struct fx *f, const char *line)
 {
 	const char *s = ps_buf_cstr(&f->out);
 	size_t n = strlen(line);
@@ -186,7 +186,7 @@ static bool has_line(const struct fx *f, const char *line)
 	return false;
 }
 
-static bool has(const struct fx *f, const char *text)
+static inline bool has(const struct fx *f, const char *text)
 {
 	return strstr(ps_buf_cstr(&f->out), text) != NULL;
 }
