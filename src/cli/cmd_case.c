@@ -18,6 +18,7 @@
 #include "cli/cli_int.h"
 #include "core/core.h"
 #include "incident/case.h"
+#include "intel/ioc.h"
 #include "registry/registry.h"
 #include "store/store.h"
 
@@ -160,6 +161,17 @@ static int fail(struct ps_cli *cli, int rc, const struct ps_diag *d)
 	return PS_CLI_FAIL;
 }
 
+/* A category in the reader's language when it is one of the intel
+ * categories, else as stored. */
+static const char *category_title(const char *c)
+{
+	enum ps_ioc_category cat;
+
+	if (c != NULL && ps_ioc_category_parse(c, &cat) == PS_OK)
+		return ps_ioc_category_title(cat);
+	return c;
+}
+
 static void fmt_time(int64_t us, char *buf, size_t n)
 {
 	if (us <= 0 || ps_time_fmt_iso8601(us, PS_TZ_SHANGHAI, PS_TIME_FMT_SEC, buf, n) != PS_OK)
@@ -232,7 +244,7 @@ static int list_row(void *arg, const struct ps_case *c)
 	cells[2] = ps_inc_level_name(c->level);
 	cells[3] = sev;
 	cells[4] = c->kind;
-	cells[5] = c->category;
+	cells[5] = category_title(c->category);
 	cells[6] = c->unit;
 	cells[7] = c->asset ? c->asset : c->asset_ip;
 	cells[8] = c->dept;
@@ -352,7 +364,7 @@ static json_t *case_json(const struct ps_case *c)
 			 "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:b, s:s, "
 			 "s:s, s:o, s:o, s:o, s:o}",
 			 "id", ref, "kind", jstr(c->kind), "title", jstr(c->title),
-			 "category", jstr(c->category),
+			 "category", jstr(category_title(c->category)),
 			 "state", ps_inc_state_name(c->state),
 			 "state_zh", ps_inc_state_zh(c->state),
 			 "level", ps_inc_level_name(c->level), "severity", c->severity,

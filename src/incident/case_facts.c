@@ -363,25 +363,12 @@ static int64_t stored_step(struct ps_case_ctx *cx, int64_t id, const char *kind)
 	return v;
 }
 
-/* The highest rank of the escalation ladder: steps beyond it change
- * nobody, so they are not recorded again. */
-static int64_t ladder_top(const struct ps_policy *p)
-{
-	const struct ps_policy_table *t = ps_policy_table_get(p, "incident.escalation.ladder");
-	int64_t top = 0, rank;
-
-	for (size_t row = 0; t != NULL && row < t->n_rows; row++)
-		if (ps_policy_table_get_int(t, row, "rank", &rank) == PS_OK && rank > top)
-			top = rank;
-	return top;
-}
-
 static int tick_escalate(struct ps_case_ctx *cx, int64_t id, int64_t now,
 			 int64_t *n, struct ps_diag *d)
 {
 	struct ps_case_clocks cs;
 	struct ps_case c;
-	int64_t top = ladder_top(cx->policy);
+	int64_t top = ps_case_ladder_top(cx->policy);
 	char det[256];
 	int rc;
 
