@@ -196,14 +196,18 @@ static int run_correlate(struct ps_cli *cli, int argc, char **argv)
 	if (cli->format == PS_OUT_JSON) {
 		fprintf(cli->out, "{\"events\": %" PRId64 ", \"opened\": %" PRId64
 			", \"updated\": %" PRId64 ", \"reopened\": %" PRId64
-			", \"unregistered\": %" PRId64 "}\n", s.events, s.opened,
-			s.updated, s.reopened, s.unregistered);
+			", \"unregistered\": %" PRId64 ", \"rerouted\": %" PRId64 "}\n",
+			s.events, s.opened, s.updated, s.reopened, s.unregistered,
+			s.rerouted);
 	} else {
 		fprintf(cli->out, "%" PRId64 " alert events: %" PRId64 " incidents opened, %"
 			PRId64 " events added to existing ones, %" PRId64
 			" reopened or back in progress, %" PRId64
 			" unregistered-asset items\n", s.events, s.opened, s.updated,
 			s.reopened, s.unregistered);
+		if (s.rerouted)
+			fprintf(cli->out, "%" PRId64 " incidents without an owner routed "
+				"to the owners the registry now knows\n", s.rerouted);
 	}
 	return PS_CLI_OK;
 }

@@ -93,12 +93,14 @@ struct ps_case_correlate_stats {
 	int64_t updated;     /* existing open incidents that grew */
 	int64_t reopened;    /* closed/verified/false-positive ones that recurred */
 	int64_t unregistered;/* new unregistered-asset items */
-	int64_t skipped;     /* events that belong to no incident (no address) */
+	int64_t rerouted;    /* open incidents without an owner that the
+				registry now covers */
 };
 
 /*
- * Read alert events stored after the cursor (meta incident.cursor, the last
- * event id done), group them, route them and open, update or reopen
+ * First give open incidents without an owner the owners the registry now
+ * knows for their address. Then read alert events stored after the cursor
+ * (meta incident.cursor, the last event id done), group them, route them and open, update or reopen
  * incidents; advance the cursor. `now` stamps the actions. Batches of
  * events commit one by one, so an interrupted run resumes. PS_OK, PS_EDB,
  * PS_ENOMEM, or the audit's error.

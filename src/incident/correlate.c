@@ -662,6 +662,85 @@ static int run_batch(struct corr *k, struct ps_vec *v, int64_t *cursor,
 	return PS_OK;
 }
 
+static int set_owner(struct corr *k, int64_t id, const struct ps_reg_route *rt)
+{
+	const char *v[] = {rt->asset_key, rt->unit_key, rt->operator_key, rt->dept_key,
+			   rt->person_key};
+	struct ps_stmt *s = NULL;
+	int rc;
+
+	rc = ps_store_prepare(k->cx->st, "UPDATE incidents SET asset = ?, unit = ?, "
+			      "operator = ?, dept = ?, person = ?, updated_at = ? "
+			      "WHERE id = ?", &s);
+	for (int i = 0; rc == PS_OK && i < 5; i++)
+		rc = ps_store_stmt_bind_text(s, i + 1, v[i]);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 6, k->now);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 7, id);
+	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_EOF)
+		rc = PS_OK;
+	ps_store_stmt_finalize(s);
+	return rc;
+}
+
+/* Open incidents without an owner whose address an asset now covers (the
+ * registry learnt it since) get their owners, with a "route" record. */
+static int reroute(struct corr *k, struct ps_diag *d)
+{
+	struct ps_stmt *s = NULL;
+	struct ps_vec ids;
+	int rc;
+
+	ps_vec_init(&ids, PS_MEM_CASES, sizeof(struct alert), SIZE_MAX);
+	rc = ps_store_prepare(k->cx->st, "SELECT id, asset_ip FROM incidents WHERE "
+			      "unit IS NULL AND asset_ip IS NOT NULL AND kind <> "
+			      "'unregistered_asset' AND state NOT IN ('closed', "
+			      "'verified', 'false_positive') ORDER BY id", &s);
+	while (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_OK) {
+		struct alert *a = ps_vec_push_slot(&ids);
+
+		if (a == NULL || !(a->src = dup_or_null(ps_store_stmt_column_text(s, 1)))) {
+			rc = PS_ENOMEM;
+			break;
+		}
+		a->id = ps_store_stmt_column_int64(s, 0);
+	}
+	ps_store_stmt_finalize(s);
+	if (rc == PS_EOF)
+		rc = PS_OK;
+	else if (rc == PS_EDB)
+		rc = ps_case_dbfail(k->cx, "select incidents", d);
+	if (rc == PS_OK && ids.len > 0 && (rc = ps_store_begin(k->cx->st)) != PS_OK)
+		rc = ps_case_dbfail(k->cx, "begin", d);
+	for (size_t i = 0; rc == PS_OK && i < ids.len; i++) {
+		const struct alert *a = ps_vec_get(&ids, i);
+		const struct ps_reg_route *rt = route(k, a->src, d, &rc);
+		char det[400];
+
+		if (rc != PS_OK || rt == NULL || !rt->registered)
+			continue;
+		if (set_owner(k, a->id, rt) != PS_OK) {
+			rc = ps_case_dbfail(k->cx, "update the incident", d);
+			break;
+		}
+		(void)snprintf(det, sizeof(det), "{\"asset\":\"%s\",\"unit\":\"%s\"}",
+			       rt->asset_key ? rt->asset_key : "",
+			       rt->unit_key ? rt->unit_key : "");
+		rc = ps_case_log(k->cx, a->id, k->now, "route", NULL, NULL,
+				 "the registry now covers the address", det, d);
+		if (rc == PS_OK)
+			k->stats->rerouted++;
+	}
+	if (ids.len > 0 && rc == PS_OK && ps_store_commit(k->cx->st) != PS_OK)
+		rc = ps_case_dbfail(k->cx, "commit", d);
+	else if (ids.len > 0 && rc != PS_OK)
+		ps_case_abort(k->cx);
+	alerts_free(&ids);
+	ps_vec_release(&ids);
+	return rc;
+}
+
 int ps_case_correlate(struct ps_case_ctx *cx, int64_t now,
 		      struct ps_case_correlate_stats *stats, struct ps_diag *d)
 {
@@ -679,6 +758,8 @@ int ps_case_correlate(struct ps_case_ctx *cx, int64_t now,
 	k->now = now;
 	ps_vec_init(&v, PS_MEM_CASES, sizeof(struct alert), SIZE_MAX);
 	rc = home_parse(k, cx->set.home_net, d);
+	if (rc == PS_OK)
+		rc = reroute(k, d);
 	if (rc == PS_OK && (rc = cursor_get(cx, &cursor)) != PS_OK)
 		rc = ps_case_dbfail(cx, "read the correlation cursor", d);
 	while (rc == PS_OK) {

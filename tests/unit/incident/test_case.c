@@ -593,6 +593,42 @@ static void test_list_filters(void **state)
 	assert_int_equal(n, 2);
 }
 
+static void test_reroute(void **state)
+{
+	static const char more[] =
+		"panshi_registry: 1\n"
+		"assets:\n"
+		"  - {key: A-TEN, unit: U-1, kind: ip_range, name: 新网段, address: 10.9.9.0/24}\n";
+	struct fx *f = *state;
+	struct ps_case_correlate_stats st;
+	struct ps_reg_bulk b;
+	struct ps_reg_bulk_report rep;
+	struct ps_diag d = {{0}};
+	struct ps_case c;
+	int64_t id;
+
+	alert(f, T0, "198.51.100.1", "10.9.9.9", NULL, NULL, 2001, "y", 2);
+	correlate(f, T0 + HOUR, &st);
+	assert_int_equal(st.rerouted, 0);
+	id = find_id(f, "ids|1:2001|10.9.9.9");
+	OK(ps_reg_bulk_init(&b));
+	OK(ps_reg_bulk_parse_yaml(&b, "more.yaml", more, strlen(more)));
+	OK(ps_reg_bulk_apply(&f->r, &b, false, &rep));
+	ps_reg_bulk_release(&b);
+	correlate(f, T0 + 2 * HOUR, &st);
+	assert_int_equal(st.rerouted, 1);
+	assert_int_equal(st.events, 0);
+	OK(ps_case_get(&f->cx, id, &c, &d));
+	assert_string_equal(c.asset, "A-TEN");
+	assert_string_equal(c.unit, "U-1");
+	assert_string_equal(c.person, "P-UNIT");
+	ps_case_release(&c);
+	assert_int_equal(count(f, "SELECT count(*) FROM incident_history WHERE action = 'route'"), 1);
+	/* done once */
+	correlate(f, T0 + 3 * HOUR, &st);
+	assert_int_equal(st.rerouted, 0);
+}
+
 static void test_ref(void **state)
 {
 	struct ps_diag d = {{0}};
@@ -628,6 +664,7 @@ int main(int argc, char **argv)
 		STORE_TEST(test_refused_changes_nothing),
 		STORE_TEST(test_clocks_escalation),
 		STORE_TEST(test_list_filters),
+		STORE_TEST(test_reroute),
 	};
 
 	return reg_run(argc, argv, tests);
