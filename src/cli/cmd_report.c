@@ -99,7 +99,10 @@ static int pick_format(struct ps_cli *cli, struct rep_args *a)
 		}
 	} else if (a->out != NULL && ps_report_format_from_path(a->out, &a->o.format) &&
 		   !(allowed[a->kind] & 1u << a->o.format)) {
-		a->o.format = PS_REPORT_HTML;
+		ps_cli_error(cli, "--out: '%s' names a %s file, but this report is written as %s"
+			     " (use --format)", a->out, ps_report_format_name(a->o.format),
+			     names[a->kind]);
+		return PS_CLI_USAGE;
 	}
 	return PS_CLI_OK;
 }

@@ -421,11 +421,12 @@ static void write_csv(struct bulletin *b, struct rw *w)
 		}
 	}
 	for (size_t i = 0; i < b->n_od; i++) {
-		char ref[32];
+		char ref[32], key[160];
 
 		ps_case_ref(b->od[i].id, ref, sizeof(ref));
-		rw_addf(w, "overdue,%s/", ref);
-		rw_text(w, b->od[i].kind);
+		snprintf(key, sizeof(key), "%s/%s", ref, b->od[i].kind);
+		rw_add(w, "overdue,");
+		rw_text(w, key);
 		rw_add(w, ",");
 		rw_text(w, rp_clock_label(w, b->od[i].kind));
 		rw_addf(w, ",%lld\n", (long long)(b->od[i].late / 60000000));
@@ -496,7 +497,9 @@ static void write_overdue(struct bulletin *b, struct rw *w)
 		rp_duration(w, o->late, late, sizeof(late));
 		rw_addf(w, "%s%s%s", html ? "<tr><td>" : "| ", ref, sep);
 		rw_text(w, o->vuln && !b->include_vuln ? rw_withheld(w) : o->title);
-		rw_addf(w, "%s%s%s%s%s", sep, rp_clock_label(w, o->kind), sep, due, sep);
+		rw_add(w, sep);
+		rw_text(w, rp_clock_label(w, o->kind));
+		rw_addf(w, "%s%s%s", sep, due, sep);
 		rw_text(w, o->unit != NULL ? o->unit : rw_l(w, "未登记资产", "unregistered"));
 		if (o->unit_name != NULL) {
 			rw_add(w, " ");
