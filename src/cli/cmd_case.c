@@ -7,11 +7,13 @@
  * audit trail.
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "cli/cli_audit.h"
@@ -28,7 +30,8 @@ struct case_opts {
 	const char *pos[3];
 	int npos;
 	const char *why, *expiry, *at, *state, *unit, *kind, *assignee, *evidence;
-	bool overdue;
+	bool overdue, follow;
+	int64_t interval;  /* --interval seconds (correlate --follow) */
 	int64_t limit, offset;
 	int64_t when;      /* --at / --now / --as-of, else now */
 	int64_t expiry_us;
@@ -104,6 +107,14 @@ static int parse_opts(struct ps_cli *cli, const struct ps_cli_cmd *cmd, int argc
 		if (!strcmp(a, "--format") && has) {
 			if (ps_cli_parse_format(cli, argv[++i]) != PS_OK)
 				return PS_CLI_USAGE;
+		} else if (!strcmp(a, "--follow") && strchr(allowed, 'f')) {
+			o->follow = true;
+		} else if (!strcmp(a, "--interval") && has && strchr(allowed, 'f')) {
+			if (parse_count(cli, a, argv[++i], &o->interval) != PS_OK ||
+			    o->interval < 1 || o->interval > 86400) {
+				ps_cli_error(cli, "--interval must be 1 to 86400 seconds");
+				return PS_CLI_USAGE;
+			}
 		} else if (!strcmp(a, "--overdue") && strchr(allowed, 'o')) {
 			o->overdue = true;
 		} else if (!strcmp(a, "--limit") && has && strchr(allowed, 'l')) {
@@ -178,6 +189,69 @@ static void fmt_time(int64_t us, char *buf, size_t n)
 		(void)snprintf(buf, n, "%s", "");
 }
 
+static volatile sig_atomic_t stop_follow;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_follow = 1;
+}
+
+static void print_correlate(struct ps_cli *cli, const struct ps_case_correlate_stats *s)
+{
+	if (cli->format == PS_OUT_JSON) {
+		fprintf(cli->out, "{\"events\": %" PRId64 ", \"opened\": %" PRId64
+			", \"updated\": %" PRId64 ", \"reopened\": %" PRId64
+			", \"unregistered\": %" PRId64 ", \"rerouted\": %" PRId64 "}\n",
+			s->events, s->opened, s->updated, s->reopened, s->unregistered,
+			s->rerouted);
+		return;
+	}
+	fprintf(cli->out, "%" PRId64 " alert events: %" PRId64 " incidents opened, %"
+		PRId64 " events added to existing ones, %" PRId64
+		" reopened or back in progress, %" PRId64 " unregistered-asset items\n",
+		s->events, s->opened, s->updated, s->reopened, s->unregistered);
+	if (s->rerouted)
+		fprintf(cli->out, "%" PRId64 " incidents without an owner routed to the "
+			"owners the registry now knows\n", s->rerouted);
+}
+
+/* --follow: correlate and tick every interval until SIGINT or SIGTERM,
+ * printing only rounds that did something. */
+static int follow(struct ps_cli *cli, struct ps_case_ctx *cx, int64_t interval)
+{
+	struct ps_case_correlate_stats s;
+	struct ps_case_tick_stats t;
+	struct ps_diag d = {0};
+	int rc = PS_OK;
+
+	stop_follow = 0;
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	while (!stop_follow) {
+		int64_t now = ps_time_now_us();
+
+		if ((rc = ps_case_correlate(cx, now, &s, &d)) != PS_OK ||
+		    (rc = ps_case_tick(cx, now, &t, &d)) != PS_OK)
+			break;
+		if (s.events || s.rerouted || t.auto_verified || t.risk_reopened || t.escalated) {
+			print_correlate(cli, &s);
+			fprintf(cli->out, "%" PRId64 " verified automatically, %" PRId64
+				" accepted risks reopened, %" PRId64 " clocks escalated\n",
+				t.auto_verified, t.risk_reopened, t.escalated);
+			fflush(cli->out);
+		}
+		for (int64_t i = 0; i < interval && !stop_follow; i++) {
+			struct timespec ts = {1, 0};
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	return rc == PS_OK ? PS_CLI_OK : fail(cli, rc, &d);
+}
+
 static int run_correlate(struct ps_cli *cli, int argc, char **argv)
 {
 	struct ps_case_correlate_stats s;
@@ -187,28 +261,15 @@ static int run_correlate(struct ps_cli *cli, int argc, char **argv)
 	struct ps_diag d = {0};
 	int rc;
 
-	if ((rc = parse_opts(cli, &ps_cmd_case_correlate, argc, argv, "a", 0, 0, &o)))
+	if ((rc = parse_opts(cli, &ps_cmd_case_correlate, argc, argv, "af", 0, 0, &o)))
 		return rc;
 	if (open_ctx(cli, &reg, &cx) != PS_CLI_OK)
 		return PS_CLI_FAIL;
+	if (o.follow)
+		return follow(cli, &cx, o.interval ? o.interval : 60);
 	if ((rc = ps_case_correlate(&cx, o.when, &s, &d)) != PS_OK)
 		return fail(cli, rc, &d);
-	if (cli->format == PS_OUT_JSON) {
-		fprintf(cli->out, "{\"events\": %" PRId64 ", \"opened\": %" PRId64
-			", \"updated\": %" PRId64 ", \"reopened\": %" PRId64
-			", \"unregistered\": %" PRId64 ", \"rerouted\": %" PRId64 "}\n",
-			s.events, s.opened, s.updated, s.reopened, s.unregistered,
-			s.rerouted);
-	} else {
-		fprintf(cli->out, "%" PRId64 " alert events: %" PRId64 " incidents opened, %"
-			PRId64 " events added to existing ones, %" PRId64
-			" reopened or back in progress, %" PRId64
-			" unregistered-asset items\n", s.events, s.opened, s.updated,
-			s.reopened, s.unregistered);
-		if (s.rerouted)
-			fprintf(cli->out, "%" PRId64 " incidents without an owner routed "
-				"to the owners the registry now knows\n", s.rerouted);
-	}
+	print_correlate(cli, &s);
 	return PS_CLI_OK;
 }
 
@@ -646,7 +707,7 @@ static int run_tick(struct ps_cli *cli, int argc, char **argv)
 #define CASE_CMD(v, u, s) \
 	const struct ps_cli_cmd ps_cmd_case_##v = {"case", #v, run_##v, u, s, -1}
 
-CASE_CMD(correlate, "panshi case correlate [--now TIME]",
+CASE_CMD(correlate, "panshi case correlate [--now TIME] [--follow [--interval SECONDS (60)]]",
 	 "group new alert events into incidents routed to their owners");
 CASE_CMD(list, "panshi case list [--state STATE|open] [--unit U] [--kind K] "
 	 "[--assignee P] [--overdue] [--as-of TIME] [--limit N (100)] [--offset N] "

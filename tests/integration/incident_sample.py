@@ -153,6 +153,41 @@ def check_loop(ps, rows):
     return inc
 
 
+def check_follow(ps, tmp):
+    """`case correlate --follow` picks up events imported while it runs and
+    stops cleanly on SIGTERM."""
+    import signal
+    import time
+    p = subprocess.Popen([ps.exe, "case", "correlate", "--follow", "--interval", "1"],
+                         cwd=SRC, env=ps.env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.5)
+        line = ('{"timestamp":"2026-11-29T08:00:00.000000+0800","event_type":"alert",'
+                '"src_ip":"198.18.7.20","src_port":51999,"dest_ip":"10.16.1.11",'
+                '"dest_port":23,"proto":"TCP","alert":{"gid":1,"signature_id":9000010,'
+                '"signature":"PANSHI SAMPLE cleartext telnet login with weak password to '
+                'network device","category":"安全隐患","severity":2}}\n')
+        path = os.path.join(tmp, "late.jsonl")
+        with open(path, "w") as f:
+            f.write(line)
+        ps.run("event", "import", path)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            rows = ps.json("case", "list", "--limit", "0")
+            hit = [r for r in rows if r["asset"] == "A-CORE-R1"]
+            if hit and int(hit[0]["events"]) == 4:
+                break
+            time.sleep(0.5)
+        check(hit and int(hit[0]["events"]) == 4,
+              "--follow correlated the late event into the core-router incident")
+    finally:
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=30)
+    check(p.returncode == 0, "--follow stops on SIGTERM with 0: %d %s" % (p.returncode, err))
+    check("1 alert events" in out, "--follow reported its round: %r" % out)
+
+
 def check_audit(ps, db, schema):
     v = ps.run("audit", "verify")
     check("intact" in v.stdout, "audit trail intact: %s" % v.stdout)
@@ -199,6 +234,7 @@ def main():
         load(ps)
         rows = check_routing(ps)
         check_loop(ps, rows)
+        check_follow(ps, tmp)
         check_audit(ps, db, schema)
     finally:
         if schema is not None:
