@@ -292,6 +292,37 @@ static void test_empty_month(void **state)
 	assert_true(has(f, "（无数据）"));
 }
 
+static int render_all(void *arg)
+{
+	struct fx *f = arg;
+	struct ps_buf b = PS_BUF_INIT(PS_MEM_TEST, PS_REPORT_MAX);
+	struct ps_diag d = {{0}};
+	int rc = PS_OK;
+
+	for (int fmt = PS_REPORT_HTML; fmt <= PS_REPORT_CSV && rc == PS_OK; fmt++) {
+		struct ps_report_opts o = {(enum ps_report_format)fmt, false, false,
+					   T("2026-11-25T00:00:00Z")};
+
+		ps_buf_reset(&b);
+		rc = ps_report_bulletin(&f->cx, 2026, 11, &o, &b, &d);
+	}
+	ps_buf_release(&b);
+	return rc;
+}
+
+/* Every allocation failing in turn: an error or a complete report, no leak
+ * (the sanitizer build checks). */
+static void test_alloc_failures(void **state)
+{
+	struct fx *f = *state;
+	struct month m;
+
+	fill_month(f, &m);
+	clock_add(f, m.i4, "rectification", T("2026-11-21T00:00:00Z"), 0);
+	assert_true(ps_mem_torture(render_all, f, false) > 10);
+	OK(render_all(f));
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +332,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_overdue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vuln_and_escape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_month, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
 	};
 
 	return reg_run(argc, argv, tests);

@@ -171,11 +171,47 @@ static void test_withheld_and_json(void **state)
 	assert_non_null(strstr(d.msg, "INC-000099"));
 }
 
+struct torture {
+	struct fx *f;
+	int64_t id;
+};
+
+static int render_all(void *arg)
+{
+	struct torture *t = arg;
+	struct ps_buf b = PS_BUF_INIT(PS_MEM_TEST, PS_REPORT_MAX);
+	struct ps_diag d = {{0}};
+	int rc = PS_OK;
+
+	for (int fmt = PS_REPORT_HTML; fmt <= PS_REPORT_JSON && rc == PS_OK; fmt++) {
+		struct ps_report_opts o = {(enum ps_report_format)fmt, false, true,
+					   T("2026-11-02T00:00:00Z")};
+
+		if (fmt == PS_REPORT_CSV)
+			continue;
+		ps_buf_reset(&b);
+		rc = ps_report_incident(&t->f->cx, t->id, &o, &b, &d);
+	}
+	ps_buf_release(&b);
+	return rc;
+}
+
+/* Every allocation failing in turn: an error or a report, never a leak. */
+static void test_alloc_failures(void **state)
+{
+	struct torture t = {*state, 0};
+
+	t.id = fill(t.f, 0);
+	assert_true(ps_mem_torture(render_all, &t, false) > 10);
+	OK(render_all(&t));
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_markdown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_withheld_and_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
 	};
 
 	return reg_run(argc, argv, tests);
