@@ -97,6 +97,13 @@ static int pick_format(struct ps_cli *cli, struct rep_args *a)
 				     names[a->kind]);
 			return PS_CLI_USAGE;
 		}
+	} else if (a->out == NULL && cli->format_set && cli->format != PS_OUT_TABLE) {
+		/* the global --format json|csv, where this report has that form */
+		enum ps_report_format g = cli->format == PS_OUT_JSON ? PS_REPORT_JSON :
+					  PS_REPORT_CSV;
+
+		if (allowed[a->kind] & 1u << g)
+			a->o.format = g;
 	} else if (a->out != NULL && ps_report_format_from_path(a->out, &a->o.format) &&
 		   !(allowed[a->kind] & 1u << a->o.format)) {
 		ps_cli_error(cli, "--out: '%s' names a %s file, but this report is written as %s"

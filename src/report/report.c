@@ -285,7 +285,8 @@ static const char html_style[] =
 	".meta{color:#57606a}.late{color:#b42318;font-weight:bold}"
 	".charts{display:flex;flex-wrap:wrap;gap:1em}"
 	".chart{border:1px solid #d8dee4;border-radius:6px;padding:.5em;background:#fff}"
-	".withheld{color:#8250df}.totals td{font-size:1.1em}"
+	".withheld{color:#8250df}.totals td{font-size:1.1em}table.kv th{width:14em}"
+	"#t-items td:nth-child(2),#t-overdue td:first-child{white-space:nowrap}"
 	"@media print{.chart{break-inside:avoid}}";
 
 void rw_html_head(struct rw *w, const char *title)

@@ -154,7 +154,7 @@ static void write_header(struct rw *w, const struct unit_info *u, const char *ke
 		rw_html_head(w, title);
 		rw_addf(w, "<h1>%s</h1>\n<p class=\"meta\">%s ", title, rw_l(w, "编号：", "No. "));
 		rw_html(w, no);
-		rw_addf(w, " · %s%s</p>\n<table>\n", rw_l(w, "日期：", "Date: "), date);
+		rw_addf(w, " · %s%s</p>\n<table class=\"kv\">\n", rw_l(w, "日期：", "Date: "), date);
 	} else {
 		rw_addf(w, "# %s\n\n%s", title, rw_l(w, "编号：", "No. "));
 		rw_text(w, no);
