@@ -37,23 +37,25 @@ struct case_opts {
 	int64_t expiry_us;
 };
 
+enum opt_slot { O_WHY, O_EXPIRY, O_AT, O_STATE, O_UNIT, O_KIND, O_ASSIGNEE, O_EVIDENCE };
+
 struct opt_def {
 	const char *name;
 	char letter;
-	size_t off; /* offsetof in struct case_opts of the const char * */
+	enum opt_slot slot;
 };
 
 static const struct opt_def opt_defs[] = {
-	{"--why", 'w', offsetof(struct case_opts, why)},
-	{"--expiry", 'x', offsetof(struct case_opts, expiry)},
-	{"--at", 'a', offsetof(struct case_opts, at)},
-	{"--now", 'a', offsetof(struct case_opts, at)},
-	{"--as-of", 'a', offsetof(struct case_opts, at)},
-	{"--state", 's', offsetof(struct case_opts, state)},
-	{"--unit", 'u', offsetof(struct case_opts, unit)},
-	{"--kind", 'k', offsetof(struct case_opts, kind)},
-	{"--assignee", 'p', offsetof(struct case_opts, assignee)},
-	{"--evidence", 'e', offsetof(struct case_opts, evidence)},
+	{"--why", 'w', O_WHY},
+	{"--expiry", 'x', O_EXPIRY},
+	{"--at", 'a', O_AT},
+	{"--now", 'a', O_AT},
+	{"--as-of", 'a', O_AT},
+	{"--state", 's', O_STATE},
+	{"--unit", 'u', O_UNIT},
+	{"--kind", 'k', O_KIND},
+	{"--assignee", 'p', O_ASSIGNEE},
+	{"--evidence", 'e', O_EVIDENCE},
 };
 
 /* A time: ISO 8601 (Asia/Shanghai when no zone is given) or a date
@@ -89,6 +91,9 @@ static int parse_opts(struct ps_cli *cli, const struct ps_cli_cmd *cmd, int argc
 		      char **argv, const char *allowed, int npos_min, int npos_max,
 		      struct case_opts *o)
 {
+	const char **slots[] = {&o->why, &o->expiry, &o->at, &o->state, &o->unit,
+				&o->kind, &o->assignee, &o->evidence};
+
 	memset(o, 0, sizeof(*o));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -99,7 +104,7 @@ static int parse_opts(struct ps_cli *cli, const struct ps_cli_cmd *cmd, int argc
 				continue;
 			if (!has)
 				goto usage;
-			*(const char **)((char *)o + opt_defs[j].off) = argv[++i];
+			*slots[opt_defs[j].slot] = argv[++i];
 			done = true;
 		}
 		if (done)

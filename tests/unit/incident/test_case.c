@@ -499,6 +499,7 @@ static void test_clocks_escalation(void **state)
 	 * reporter, 7 days to rectify a severity-1 (high) incident */
 	assert_int_equal(cac->clock.deadline, opened + 4 * HOUR);
 	assert_int_equal(rect->clock.deadline, opened + 7 * DAY);
+	ps_case_release(&c);
 
 	/* at 4 h only the MIIT clock (60 minutes, 一般 and above) is late:
 	 * three hours late with a 60-minute step is step 3, the top of the
