@@ -56,6 +56,25 @@ struct corr {
 	size_t next_slot;
 };
 
+/* incident.unregistered_dept must name a registry department. */
+static int dept_check(struct ps_case_ctx *cx, struct ps_diag *d)
+{
+	const char *k = cx->set.unregistered_dept;
+	struct ps_reg_record *rec = NULL;
+	int rc;
+
+	if (k == NULL || !*k)
+		return PS_OK;
+	rc = ps_reg_get(cx->reg, ps_reg_kind_find("dept"), k, &rec);
+	ps_reg_record_free(rec);
+	if (rc == PS_ENOENT) {
+		ps_diag_set(d, "incident.unregistered_dept: no department '%s' in the "
+			    "registry", k);
+		return PS_EINVAL;
+	}
+	return rc == PS_OK ? PS_OK : ps_case_dbfail(cx, "read the registry", d);
+}
+
 static int home_parse(struct corr *k, const char *list, struct ps_diag *d)
 {
 	char buf[4096], *p, *save = NULL;
@@ -758,6 +777,8 @@ int ps_case_correlate(struct ps_case_ctx *cx, int64_t now,
 	k->now = now;
 	ps_vec_init(&v, PS_MEM_CASES, sizeof(struct alert), SIZE_MAX);
 	rc = home_parse(k, cx->set.home_net, d);
+	if (rc == PS_OK)
+		rc = dept_check(cx, d);
 	if (rc == PS_OK)
 		rc = reroute(k, d);
 	if (rc == PS_OK && (rc = cursor_get(cx, &cursor)) != PS_OK)

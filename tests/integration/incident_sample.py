@@ -73,17 +73,18 @@ EXPECT = [
     ("personal information", "A-IOV-1", "U-IOV-01", "D-IT", "P-WANG", 2),
     # alert.target names the querying broadband user, not the resolver
     ("listed phishing domain", "A-BRAS-POOL", "U-BRAS-01", "D-NET", "P-LI", 3),
-    ("outbound connection to listed C2 address", "10.1.1.200", None, None, None, 1),
-    ("IRC command-and-control", "198.51.100.77", None, None, None, 1),
+    # no asset: the department of incident.unregistered_dept (samples/panshi-sample.yaml)
+    ("outbound connection to listed C2 address", "10.1.1.200", None, "D-SEC", None, 1),
+    ("IRC command-and-control", "198.51.100.77", None, "D-SEC", None, 1),
     # threat-intel hits in the captures
     ("gtpu.test.example", "A-BRAS-POOL", "U-BRAS-01", "D-NET", "P-LI", 2),
     ("ja3 308b0bd904abbef5e0034a1ff7a78920", "A-WEB-NET", "U-WEB-01", "D-IT", "P-WANG", 1),
-    ("74.125.95.104", "172.16.16.128", None, None, None, 1),
-    ("134.249.62.199", "134.249.61.163", None, None, None, 1),
+    ("74.125.95.104", "172.16.16.128", None, "D-SEC", None, 1),
+    ("134.249.62.199", "134.249.61.163", None, "D-SEC", None, 1),
     # addresses of ours that no asset covers
-    ("未登记资产的地址 10.1.1.200", "10.1.1.200", None, None, None, 1),
-    ("未登记资产的地址 198.51.100.77", "198.51.100.77", None, None, None, 1),
-    ("未登记资产的地址 172.16.16.128", "172.16.16.128", None, None, None, 1),
+    ("未登记资产的地址 10.1.1.200", "10.1.1.200", None, "D-SEC", None, 1),
+    ("未登记资产的地址 198.51.100.77", "198.51.100.77", None, "D-SEC", None, 1),
+    ("未登记资产的地址 172.16.16.128", "172.16.16.128", None, "D-SEC", None, 1),
 ]
 
 
