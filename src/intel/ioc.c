@@ -116,6 +116,12 @@ const char *ps_ioc_category_title(enum ps_ioc_category c)
 						      : PS_MSG_IOC_CAT_NONE);
 }
 
+const char *ps_ioc_category_title_in(enum ps_ioc_category c, enum ps_lang lang)
+{
+	return ps_tr_lang((unsigned)c < PS_IOC_CAT__COUNT ? cat_titles[c]
+						       : PS_MSG_IOC_CAT_NONE, lang);
+}
+
 int ps_ioc_category_parse(const char *s, enum ps_ioc_category *out)
 {
 	if (s == NULL)

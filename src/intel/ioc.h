@@ -58,6 +58,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/i18n.h"
 
 /*
  * Indicator types. The numbers are stored in the database: never
@@ -128,6 +129,8 @@ bool ps_ioc_type_is_ip(enum ps_ioc_type t);
 const char *ps_ioc_category_name(enum ps_ioc_category c);
 /* The name in the current language (core/i18n.h): "恶意IP地址" / "malicious IP". */
 const char *ps_ioc_category_title(enum ps_ioc_category c);
+/* The same in a given language (reports choose theirs). */
+const char *ps_ioc_category_title_in(enum ps_ioc_category c, enum ps_lang lang);
 /*
  * Parse a category: its name (case-insensitive), its Chinese name, or an
  * alias ("ip", "domain", "url", "malware", "vulnerability",

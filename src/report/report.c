@@ -13,6 +13,7 @@
 #include "core/core.h"
 #include "core/timeutil.h"
 #include "registry/registry.h"
+#include "intel/ioc.h"
 #include "report/report_int.h"
 
 int ps_report_format_parse(const char *s, enum ps_report_format *out)
@@ -431,4 +432,13 @@ const char *rp_clock_label(const struct rw *w, const char *name)
 		if (strcmp(labels[i].name, name) == 0)
 			return rw_l(w, labels[i].zh, labels[i].en);
 	return name != NULL ? name : "";
+}
+
+const char *rp_category(const struct rw *w, const char *c)
+{
+	enum ps_ioc_category cat;
+
+	if (c == NULL || ps_ioc_category_parse(c, &cat) != PS_OK)
+		return c;
+	return ps_ioc_category_title_in(cat, w->en ? PS_LANG_EN : PS_LANG_ZH_CN);
 }

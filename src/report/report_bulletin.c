@@ -96,7 +96,7 @@ static int row_category(struct bulletin *b, struct rw *w, struct ps_stmt *s)
 
 	if (c == NULL || c[0] == '\0')
 		return rp_counts_bump(&b->category, "", rw_l(w, "未分类", "uncategorised"), n);
-	return rp_counts_bump(&b->category, c, NULL, n);
+	return rp_counts_bump(&b->category, c, rp_category(w, c), n);
 }
 
 static int row_level(struct bulletin *b, struct rw *w, struct ps_stmt *s)

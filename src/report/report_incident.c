@@ -309,7 +309,7 @@ static void write_facts(struct rw *w, const struct inc_report *r)
 		const char *rows[][2] = {
 			{rw_l(w, "事件标题", "title"), r->hide ? withheld : c->title},
 			{rw_l(w, "事件类型", "kind"), c->kind},
-			{rw_l(w, "威胁类别", "category"), c->category},
+			{rw_l(w, "威胁类别", "category"), rp_category(w, c->category)},
 			{rw_l(w, "告警严重度", "severity"), sev},
 			{rw_l(w, "事件级别", "national level"), lvl},
 			{rw_l(w, "处置状态", "state"), state_label(w, ps_inc_state_name(c->state))},

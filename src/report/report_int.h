@@ -40,6 +40,10 @@ static inline const char *rw_l(const struct rw *w, const char *zh, const char *e
 {
 	return w->en ? en : zh;
 }
+/* A stored category as shown: the intel module's title in the report's
+ * language when it is one of its categories, else as stored; NULL stays
+ * NULL. */
+const char *rp_category(const struct rw *w, const char *c);
 /* The withheld-details text of the current language. */
 const char *rw_withheld(const struct rw *w);
 

@@ -110,7 +110,8 @@ static int item(void *arg, const struct ps_case *c)
 	rw_addf(w, "%s%zu%s%s%s", html ? "<tr><td>" : "| ", nt->n, sep, ref, sep);
 	rw_text(w, hide ? rw_withheld(w) : c->title);
 	rw_add(w, sep);
-	rw_text(w, c->category != NULL ? c->category : rw_l(w, "未分类", "uncategorised"));
+	rw_text(w, c->category != NULL ? rp_category(w, c->category) :
+				   rw_l(w, "未分类", "uncategorised"));
 	rw_addf(w, "%s%s%s%s%s%s%s%lld%s%s%s%s%s", sep,
 		rw_l(w, ps_inc_level_zh(c->level), ps_inc_level_name(c->level)), sep, first, sep,
 		last, sep, (long long)c->event_count, sep,
