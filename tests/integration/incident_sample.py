@@ -8,8 +8,11 @@ unregistered addresses of ours open their items (and an ipseen record
 inside filed space), that a second correlation does nothing, that an
 incident goes through the loop from the CLI (assign, work, rectify, the
 tick's automatic verification after the quiet period, a refused move that
-changes nothing), and that editing one incident record of the audit trail
-in the database is named by `audit verify`.
+changes nothing), that the November 2026 bulletin's numbers (total, by
+category, by day) equal counts made directly on the stored events, that
+`case correlate --follow` picks up a late event, and that editing one
+incident record of the audit trail in the database is named by `audit
+verify`.
 
 usage: incident_sample.py PANSHI [sqlite|pgsql]
 pgsql needs PANSHI_TEST_PG_DSN and psql; exit 77 (skipped) without them.
@@ -189,6 +192,62 @@ def check_follow(ps, tmp):
     check("1 alert events" in out, "--follow reported its round: %r" % out)
 
 
+# the Chinese category names of the sample events and the names they are stored under
+CANON = {"恶意IP地址": "malicious_ip", "恶意域名": "malicious_domain", "恶意程序": "malicious_program",
+         "安全隐患": "security_hazard", "网络安全事件": "security_incident"}
+NOV = (1793462400000000, 1796054400000000)  # [2026-11-01, 2026-12-01) at +08:00
+
+
+def direct(db, schema, sql_sqlite, sql_pg):
+    """Rows of a query on the store itself, not through panshi."""
+    if schema is None:
+        con = sqlite3.connect(db)
+        rows = con.execute(sql_sqlite).fetchall()
+        con.close()
+        return rows
+    out = subprocess.run(["psql", "-q", "-At", "-F", "\t", os.environ["PANSHI_TEST_PG_DSN"],
+                          "-c", "SET search_path TO %s; %s" % (schema, sql_pg)],
+                         check=True, capture_output=True, text=True).stdout
+    return [tuple(l.split("\t")) for l in out.splitlines() if l]
+
+
+def check_bulletin(ps, db, schema):
+    """The November bulletin's numbers equal counts made on the stored
+    events directly: the total, each category and each day."""
+    rows = ps.run("report", "bulletin", "--month", "2026-11", "--format", "csv").stdout
+    import csv
+    import io
+    got = {}
+    for r in csv.DictReader(io.StringIO(rows)):
+        got.setdefault(r["section"], {})[r["key"]] = int(r["count"])
+    where = "event_type = 'alert' AND ts >= %d AND ts < %d" % NOV
+    total = int(direct(db, schema, "SELECT count(*) FROM events WHERE " + where,
+                       "SELECT count(*) FROM events WHERE " + where)[0][0])
+    check(total == 23, "23 alert events in November 2026, counted directly: %d" % total)
+    check(got["total"]["events"] == total,
+          "bulletin total %d equals the direct count %d" % (got["total"]["events"], total))
+    cats = direct(db, schema,
+                  "SELECT json_extract(details, '$.alert.category'), count(*) FROM events "
+                  "WHERE %s GROUP BY 1" % where,
+                  "SELECT details->'alert'->>'category', count(*) FROM events "
+                  "WHERE %s GROUP BY 1" % where)
+    want = {}
+    for c, n in cats:
+        want[CANON.get(c, c)] = want.get(CANON.get(c, c), 0) + int(n)
+    check(got["category"] == want, "bulletin by category %r, direct %r" % (got["category"], want))
+    days = direct(db, schema,
+                  "SELECT date((ts / 1000000) + 28800, 'unixepoch'), count(*) FROM events "
+                  "WHERE %s GROUP BY 1" % where,
+                  "SELECT to_char(to_timestamp(ts / 1000000.0) AT TIME ZONE 'Asia/Shanghai', "
+                  "'YYYY-MM-DD'), count(*) FROM events WHERE %s GROUP BY 1" % where)
+    want_days = {d: int(n) for d, n in days}
+    got_days = {k: v for k, v in got["day"].items() if v}
+    check(got_days == want_days, "bulletin by day %r, direct %r" % (got_days, want_days))
+    check(len(got["day"]) == 30, "every day of November listed")
+    check(sum(got["unit"].values()) == total, "the units add up to the total")
+    check(sum(got["level"].values()) == total, "the levels add up to the total")
+
+
 def check_audit(ps, db, schema):
     v = ps.run("audit", "verify")
     check("intact" in v.stdout, "audit trail intact: %s" % v.stdout)
@@ -235,6 +294,7 @@ def main():
         load(ps)
         rows = check_routing(ps)
         check_loop(ps, rows)
+        check_bulletin(ps, db, schema)
         check_follow(ps, tmp)
         check_audit(ps, db, schema)
     finally:

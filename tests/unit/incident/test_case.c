@@ -47,7 +47,7 @@ static int fx_setup(struct fx *f);
 #define REG_FX_TEARDOWN(f) ps_audit_close((f)->a)
 #include "../registry/reg_fixture.h"
 
-/* 2026-11-20T00:00:00+08:00 */
+/* 2025-11-20T00:00:00+08:00 */
 #define T0 INT64_C(1763568000000000)
 #define SEC INT64_C(1000000)
 #define HOUR (3600 * SEC)
