@@ -18,41 +18,14 @@ usage: incident_sample.py PANSHI [sqlite|pgsql]
 pgsql needs PANSHI_TEST_PG_DSN and psql; exit 77 (skipped) without them.
 """
 import glob
-import json
 import os
-import shutil
-import sqlite3
+import signal
 import subprocess
 import sys
-import tempfile
+import time
 
-SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-class Panshi:
-    def __init__(self, exe, db, tmp):
-        self.exe = exe
-        self.env = dict(os.environ, PANSHI_DB=db, PANSHI_LANG="en",
-                        PANSHI_CONFIG=os.path.join(SRC, "samples/panshi-sample.yaml"),
-                        PANSHI_AUDIT_KEY=os.path.join(tmp, "audit.key"))
-
-    def run(self, *args, ok=True):
-        p = subprocess.run([self.exe, *args], cwd=SRC, env=self.env,
-                           capture_output=True, text=True, timeout=300)
-        if ok and p.returncode != 0:
-            raise SystemExit("panshi %s failed (%d):\n%s%s" %
-                             (" ".join(args), p.returncode, p.stdout, p.stderr))
-        return p
-
-    def json(self, *args):
-        return json.loads(self.run(*args, "--format", "json").stdout)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sample_harness import SRC, check, main  # noqa: E402
 
 
 def load(ps):
@@ -157,11 +130,9 @@ def check_loop(ps, rows):
     return inc
 
 
-def check_follow(ps, tmp):
+def check_follow(ps):
     """`case correlate --follow` picks up events imported while it runs and
     stops cleanly on SIGTERM."""
-    import signal
-    import time
     p = subprocess.Popen([ps.exe, "case", "correlate", "--follow", "--interval", "1"],
                          cwd=SRC, env=ps.env, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
@@ -172,7 +143,7 @@ def check_follow(ps, tmp):
                 '"dest_port":23,"proto":"TCP","alert":{"gid":1,"signature_id":9000010,'
                 '"signature":"PANSHI SAMPLE cleartext telnet login with weak password to '
                 'network device","category":"安全隐患","severity":2}}\n')
-        path = os.path.join(tmp, "late.jsonl")
+        path = os.path.join(ps.tmp, "late.jsonl")
         with open(path, "w") as f:
             f.write(line)
         ps.run("event", "import", path)
@@ -198,20 +169,7 @@ CANON = {"恶意IP地址": "malicious_ip", "恶意域名": "malicious_domain", "
 NOV = (1793462400000000, 1796054400000000)  # [2026-11-01, 2026-12-01) at +08:00
 
 
-def direct(db, schema, sql_sqlite, sql_pg):
-    """Rows of a query on the store itself, not through panshi."""
-    if schema is None:
-        con = sqlite3.connect(db)
-        rows = con.execute(sql_sqlite).fetchall()
-        con.close()
-        return rows
-    out = subprocess.run(["psql", "-q", "-At", "-F", "\t", os.environ["PANSHI_TEST_PG_DSN"],
-                          "-c", "SET search_path TO %s; %s" % (schema, sql_pg)],
-                         check=True, capture_output=True, text=True).stdout
-    return [tuple(l.split("\t")) for l in out.splitlines() if l]
-
-
-def check_bulletin(ps, db, schema):
+def check_bulletin(ps):
     """The November bulletin's numbers equal counts made on the stored
     events directly: the total, each category and each day."""
     rows = ps.run("report", "bulletin", "--month", "2026-11", "--format", "csv").stdout
@@ -221,13 +179,11 @@ def check_bulletin(ps, db, schema):
     for r in csv.DictReader(io.StringIO(rows)):
         got.setdefault(r["section"], {})[r["key"]] = int(r["count"])
     where = "event_type = 'alert' AND ts >= %d AND ts < %d" % NOV
-    total = int(direct(db, schema, "SELECT count(*) FROM events WHERE " + where,
-                       "SELECT count(*) FROM events WHERE " + where)[0][0])
+    total = int(ps.sql("SELECT count(*) FROM events WHERE " + where)[0][0])
     check(total == 23, "23 alert events in November 2026, counted directly: %d" % total)
     check(got["total"]["events"] == total,
           "bulletin total %d equals the direct count %d" % (got["total"]["events"], total))
-    cats = direct(db, schema,
-                  "SELECT json_extract(details, '$.alert.category'), count(*) FROM events "
+    cats = ps.sql("SELECT json_extract(details, '$.alert.category'), count(*) FROM events "
                   "WHERE %s GROUP BY 1" % where,
                   "SELECT details->'alert'->>'category', count(*) FROM events "
                   "WHERE %s GROUP BY 1" % where)
@@ -235,8 +191,7 @@ def check_bulletin(ps, db, schema):
     for c, n in cats:
         want[CANON.get(c, c)] = want.get(CANON.get(c, c), 0) + int(n)
     check(got["category"] == want, "bulletin by category %r, direct %r" % (got["category"], want))
-    days = direct(db, schema,
-                  "SELECT date((ts / 1000000) + 28800, 'unixepoch'), count(*) FROM events "
+    days = ps.sql("SELECT date((ts / 1000000) + 28800, 'unixepoch'), count(*) FROM events "
                   "WHERE %s GROUP BY 1" % where,
                   "SELECT to_char(to_timestamp(ts / 1000000.0) AT TIME ZONE 'Asia/Shanghai', "
                   "'YYYY-MM-DD'), count(*) FROM events WHERE %s GROUP BY 1" % where)
@@ -248,67 +203,27 @@ def check_bulletin(ps, db, schema):
     check(sum(got["level"].values()) == total, "the levels add up to the total")
 
 
-def check_audit(ps, db, schema):
+def check_audit(ps):
     v = ps.run("audit", "verify")
     check("intact" in v.stdout, "audit trail intact: %s" % v.stdout)
     recs = ps.json("audit", "list", "--limit", "100000")
     moves = [r for r in recs if r["action"] == "incident.move"]
     check(len(moves) >= 4, "incident moves are in the trail")
     rid = int(moves[0]["id"])
-    sql = "UPDATE audit_log SET details = '{\"to\":\"closed\"}' WHERE id = %d" % rid
-    if schema is None:
-        con = sqlite3.connect(db)
-        con.execute(sql)
-        con.commit()
-        con.close()
-    else:
-        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1",
-                        os.environ["PANSHI_TEST_PG_DSN"], "-c",
-                        sql.replace("audit_log", schema + ".audit_log")], check=True)
+    ps.sql("UPDATE audit_log SET details = '{\"to\":\"closed\"}' WHERE id = %d" % rid)
     v = ps.run("audit", "verify", ok=False)
     check(v.returncode == 1 and ("record %d: hash does not match" % rid) in v.stderr,
           "audit verify names the edited incident record %d: %s%s" % (rid, v.stdout, v.stderr))
 
 
-def main():
-    if len(sys.argv) < 2:
-        raise SystemExit(__doc__)
-    exe = os.path.abspath(sys.argv[1])
-    backend = sys.argv[2] if len(sys.argv) > 2 else "sqlite"
-    tmp = tempfile.mkdtemp(prefix="panshi-incsample-")
-    schema = None
-    try:
-        if backend == "pgsql":
-            dsn = os.environ.get("PANSHI_TEST_PG_DSN")
-            if not dsn or shutil.which("psql") is None:
-                print("skipped: PANSHI_TEST_PG_DSN or psql missing")
-                return 77
-            schema = "incsample_%d" % os.getpid()
-            subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", dsn, "-c",
-                            "CREATE SCHEMA %s" % schema], check=True)
-            sep = "&" if "?" in dsn else "?"
-            db = "%s%soptions=-csearch_path%%3D%s" % (dsn, sep, schema)
-        else:
-            db = os.path.join(tmp, "sample.db")
-        ps = Panshi(exe, db, tmp)
-        load(ps)
-        rows = check_routing(ps)
-        check_loop(ps, rows)
-        check_bulletin(ps, db, schema)
-        check_follow(ps, tmp)
-        check_audit(ps, db, schema)
-    finally:
-        if schema is not None:
-            subprocess.run(["psql", "-q", os.environ["PANSHI_TEST_PG_DSN"], "-c",
-                            "DROP SCHEMA %s CASCADE" % schema],
-                           env=dict(os.environ, PGOPTIONS="--client-min-messages=warning"))
-        shutil.rmtree(tmp, ignore_errors=True)
-    if failures:
-        print("%d failure(s)" % len(failures))
-        return 1
-    print("incident sample: all checks passed (%s)" % backend)
-    return 0
+def body(ps):
+    load(ps)
+    rows = check_routing(ps)
+    check_loop(ps, rows)
+    check_bulletin(ps)
+    check_follow(ps)
+    check_audit(ps)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, "incsample", body))

@@ -14,42 +14,11 @@ is edited in the database.
 usage: registry_sample.py PANSHI [sqlite|pgsql]
 pgsql needs PANSHI_TEST_PG_DSN and psql; exit 77 (skipped) without them.
 """
-import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
-SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-class Panshi:
-    def __init__(self, exe, db, tmp):
-        self.exe = exe
-        self.env = dict(os.environ, PANSHI_DB=db, PANSHI_LANG="en",
-                        PANSHI_CONFIG=os.path.join(SRC, "samples/panshi-sample.yaml"),
-                        PANSHI_FRAMEWORK_DIR=os.path.join(SRC, "frameworks"),
-                        PANSHI_AUDIT_KEY=os.path.join(tmp, "audit.key"))
-        self.tmp = tmp
-
-    def run(self, *args, ok=True):
-        p = subprocess.run([self.exe, *args], cwd=SRC, env=self.env,
-                           capture_output=True, text=True, timeout=120)
-        if ok and p.returncode != 0:
-            raise SystemExit("panshi %s failed (%d):\n%s%s" %
-                             (" ".join(args), p.returncode, p.stdout, p.stderr))
-        return p
-
-    def json(self, *args):
-        return json.loads(self.run(*args, "--format", "json").stdout)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sample_harness import check, main  # noqa: E402
 
 
 def load_sample(ps):
@@ -160,7 +129,7 @@ def check_bad_import(ps):
     check(before == after, "bad import changed nothing")
 
 
-def check_audit(ps, db, schema):
+def check_audit(ps):
     """Every change above is in the audit trail; an edited row is named."""
     v = ps.run("audit", "verify", ok=False)
     check(v.returncode == 0, "audit verify after the sample: %s%s" % (v.stdout, v.stderr))
@@ -169,61 +138,20 @@ def check_audit(ps, db, schema):
     rows = ps.json("audit", "list", "--object", "catalog:DC-1")
     check(len(rows) >= 2 and rows[-1]["action"] == "registry.update",
           "catalogue edits are audited: %r" % rows)
-    sql = "UPDATE audit_log SET actor='x' WHERE id=5"
-    if schema is None:
-        import sqlite3
-        con = sqlite3.connect(db)
-        con.execute(sql)
-        con.commit()
-        con.close()
-    else:
-        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1",
-                        os.environ["PANSHI_TEST_PG_DSN"], "-c",
-                        sql.replace("audit_log", schema + ".audit_log")], check=True)
+    ps.sql("UPDATE audit_log SET actor='x' WHERE id=5")
     v = ps.run("audit", "verify", ok=False)
     check(v.returncode == 1 and "record 5: hash does not match" in v.stderr,
           "audit verify names the edited record 5: %s%s" % (v.stdout, v.stderr))
 
 
-def main():
-    if len(sys.argv) < 2:
-        raise SystemExit(__doc__)
-    exe = os.path.abspath(sys.argv[1])
-    backend = sys.argv[2] if len(sys.argv) > 2 else "sqlite"
-    tmp = tempfile.mkdtemp(prefix="panshi-regsample-")
-    schema = None
-    try:
-        if backend == "pgsql":
-            dsn = os.environ.get("PANSHI_TEST_PG_DSN")
-            if not dsn or shutil.which("psql") is None:
-                print("skipped: PANSHI_TEST_PG_DSN or psql missing")
-                return 77
-            schema = "regsample_%d" % os.getpid()
-            subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", dsn, "-c",
-                            "CREATE SCHEMA %s" % schema], check=True)
-            sep = "&" if "?" in dsn else "?"
-            db = "%s%soptions=-csearch_path%%3D%s" % (dsn, sep, schema)
-        else:
-            db = os.path.join(tmp, "sample.db")
-        ps = Panshi(exe, db, tmp)
-        load_sample(ps)
-        check_calendar(ps)
-        check_guyuan(ps)
-        check_draw(ps)
-        check_bad_import(ps)
-        check_audit(ps, db, schema)
-    finally:
-        if schema is not None:
-            subprocess.run(["psql", "-q", os.environ["PANSHI_TEST_PG_DSN"], "-c",
-                            "DROP SCHEMA %s CASCADE" % schema],
-                           env=dict(os.environ, PGOPTIONS="--client-min-messages=warning"))
-        shutil.rmtree(tmp, ignore_errors=True)
-    if failures:
-        print("%d failure(s)" % len(failures))
-        return 1
-    print("registry sample: all checks passed (%s)" % backend)
-    return 0
+def body(ps):
+    load_sample(ps)
+    check_calendar(ps)
+    check_guyuan(ps)
+    check_draw(ps)
+    check_bad_import(ps)
+    check_audit(ps)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, "regsample", body))
