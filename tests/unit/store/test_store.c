@@ -973,9 +973,10 @@ static void test_partitions(void **state)
 		OK(ps_store_event_partition_ensure(f->st, 2026, 12));
 		assert_int_equal(q_int(f->st, "SELECT count(*) FROM events_default"), 0);
 		assert_int_equal(q_int(f->st, "SELECT count(*) FROM events_p202612"), 2);
-		/* Partitions carry the parent's constraints and indexes. */
+		/* Partitions carry the parent's constraints and indexes:
+		 * (ts, id), (event_type, ts) and, from migration 4, (id). */
 		assert_int_equal(q_int(f->st, "SELECT count(*) FROM pg_indexes "
-				       "WHERE tablename = 'events_p202612'"), 2);
+				       "WHERE tablename = 'events_p202612'"), 3);
 		OK(ps_store_event_count(f->st, NULL, &n));
 		assert_int_equal(n, 6);
 	}
