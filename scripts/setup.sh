@@ -11,7 +11,7 @@ PKGS=(
 	build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
 	# libraries (Debian -dev packages)
 	libssl-dev libyaml-dev libjansson-dev libsqlite3-dev libpq-dev
-	libcmocka-dev libpcap-dev zlib1g-dev
+	libcmocka-dev libpcap-dev zlib1g-dev libmicrohttpd-dev libargon2-dev
 	# tests: PostgreSQL server for the store suite, sqlite3 CLI for checks,
 	# tshark as the independent reference for the traffic engine, tcpreplay
 	# (tcprewrite) and python3 for the benchmark capture
@@ -19,6 +19,8 @@ PKGS=(
 	# tests: headless Chromium renders the bulletin (a screenshot), with a
 	# CJK font so the Chinese text is drawn
 	chromium fonts-wqy-microhei
+	# benchmarks: wrk loads the API on loopback
+	wrk
 )
 
 missing=()

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Routes of the REST API: registry. Placeholder: the table is empty until its
+ * handlers land.
+ */
+#include <stddef.h>
+
+#include "api/api.h"
+#include "core/core.h"
+
+const struct ps_api_route ps_api_routes_registry[] = {
+	{0},
+};
