@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Users, passwords (argon2id), login sessions and API tokens, kept in the
+ * store (migration 5: api_users, api_sessions, api_tokens,
+ * api_login_failures). The CLI (`panshi user ...`, `panshi token ...`)
+ * and the API routes call these. Secrets are never stored: sessions and
+ * tokens are kept as their SM3 digests; passwords as argon2id encodings.
+ * Every change is appended to the audit trail by the caller's audit
+ * handle when one is given (`a` may be NULL only in tests).
+ */
+#ifndef PS_API_AUTH_H
+#define PS_API_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api/api.h"
+#include "core/err.h"
+
+struct ps_store;
+struct ps_audit;
+
+#define PS_API_SECRET_LEN 44   /* printable secret of a session or token, + NUL */
+
+/* A user as listed. */
+struct ps_api_user_row {
+	int64_t id;
+	char name[64];
+	enum ps_api_role role;
+	char units[1024];
+	bool disabled;
+	bool must_change;      /* one-time password still in use */
+	int64_t created_at, last_login;
+};
+
+/*
+ * Create a user. `password` NULL generates a one-time password written to
+ * otp (>= PS_API_SECRET_LEN bytes) and marks the user must_change. Names:
+ * 1..63 of [A-Za-z0-9._-]. Passwords: at least 12 characters. `units`
+ * (unit owners only, comma-separated registry unit keys) may be NULL.
+ * PS_EEXIST, PS_EINVAL (named), PS_EDB, PS_ECRYPTO. *id (may be NULL).
+ */
+int ps_api_user_create(struct ps_store *st, struct ps_audit *a, const char *actor,
+		       const char *name, const char *password, enum ps_api_role role,
+		       const char *units, char *otp, int64_t *id,
+		       struct ps_diag *d) PS_MUST_USE;
+
+/* Find by name (PS_ENOENT). */
+int ps_api_user_get(struct ps_store *st, const char *name,
+		    struct ps_api_user_row *out, struct ps_diag *d) PS_MUST_USE;
+
+/* Set the password (ends every session of the user), the role, the units,
+ * or disable/enable. Each audited. */
+int ps_api_user_set_password(struct ps_store *st, struct ps_audit *a, const char *actor,
+			     const char *name, const char *password,
+			     struct ps_diag *d) PS_MUST_USE;
+int ps_api_user_set_role(struct ps_store *st, struct ps_audit *a, const char *actor,
+			 const char *name, enum ps_api_role role, const char *units,
+			 struct ps_diag *d) PS_MUST_USE;
+int ps_api_user_set_disabled(struct ps_store *st, struct ps_audit *a, const char *actor,
+			     const char *name, bool disabled, struct ps_diag *d) PS_MUST_USE;
+
+/*
+ * Check a login: PS_OK with *u filled, PS_EPERM for a wrong name or
+ * password or a disabled user (one message for all: "wrong user name or
+ * password"), PS_ELIMIT when the user/address is locked out after too
+ * many failures (ps_api_settings.login_failures within login_window).
+ * Failures and successes are audited ("auth.login_failed", "auth.login").
+ */
+int ps_api_login_check(struct ps_store *st, struct ps_audit *a,
+		       const struct ps_api_settings *set, const char *name,
+		       const char *password, const char *client, int64_t now,
+		       struct ps_api_user *u, struct ps_diag *d) PS_MUST_USE;
+
+/* A new session for user u: the cookie secret and CSRF token (each
+ * PS_API_SECRET_LEN bytes). */
+int ps_api_session_create(struct ps_store *st, const struct ps_api_user *u, int64_t now,
+			  char *secret, char *csrf, struct ps_diag *d) PS_MUST_USE;
+int ps_api_session_end(struct ps_store *st, const char *session_id,
+		       struct ps_diag *d) PS_MUST_USE;
+
+/* A new API token of user `name` with a label; the secret is shown once
+ * (written to secret, PS_API_SECRET_LEN bytes). */
+int ps_api_token_create(struct ps_store *st, struct ps_audit *a, const char *actor,
+			const char *name, const char *label, int64_t expires,
+			char *secret, int64_t *id, struct ps_diag *d) PS_MUST_USE;
+int ps_api_token_revoke(struct ps_store *st, struct ps_audit *a, const char *actor,
+			int64_t id, struct ps_diag *d) PS_MUST_USE;
+
+#endif
