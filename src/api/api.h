@@ -50,7 +50,9 @@ struct ps_api_settings {
 	char *tls_cert, *tls_key; /* PEM files; both empty = plain HTTP */
 	char *web_root;          /* built console (web/dist); "" = none */
 	int64_t threads;         /* libmicrohttpd thread pool */
-	int64_t max_body;        /* bytes */
+	int64_t max_body;        /* bytes of a JSON body */
+	int64_t max_upload;      /* bytes of a raw upload (routes whose
+				    body_fields is "@raw": intel imports) */
 	int64_t rate_per_minute; /* requests per client address per minute */
 	int64_t login_failures;  /* failed logins per user and address ... */
 	int64_t login_window;    /* ... within this many seconds lock it out */
@@ -239,7 +241,9 @@ struct ps_api_route {
 	const char *tag;            /* OpenAPI tag: "incidents" */
 	const char *summary;        /* one line, English */
 	const struct ps_api_list_spec *list; /* list routes; NULL otherwise */
-	const char *body_fields;    /* "state,why,expiry" documented body keys */
+	const char *body_fields;    /* "to,why,expiry" documented body keys; "@raw"
+				       = the body is not JSON (uploads), up to
+				       max_upload bytes, handed over as is */
 	bool audit;                 /* security-relevant: the server appends an
 				       audit record for every call */
 };

@@ -57,6 +57,16 @@ const struct ps_cli_cmd *const ps_cli_cmds[] = {
 	&ps_cmd_report_incident,
 	&ps_cmd_audit_verify,
 	&ps_cmd_audit_list,
+	&ps_cmd_serve,
+	&ps_cmd_user_add,
+	&ps_cmd_user_list,
+	&ps_cmd_user_passwd,
+	&ps_cmd_user_role,
+	&ps_cmd_user_disable,
+	&ps_cmd_user_enable,
+	&ps_cmd_token_create,
+	&ps_cmd_token_list,
+	&ps_cmd_token_revoke,
 };
 
 const size_t ps_cli_n_cmds = PS_ARRAY_LEN(ps_cli_cmds);
