@@ -30,6 +30,17 @@ for p in "${PKGS[@]}"; do
 	fi
 done
 
+# The web console is built with Node.js and npm (packages from the npm
+# registry). A machine that already has them (e.g. a newer Node.js from
+# elsewhere, whose nodejs package conflicts with Debian's npm) keeps its own.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	for p in nodejs npm; do
+		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+			missing+=("$p")
+		fi
+	done
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "setup: all ${#PKGS[@]} packages present"
 	exit 0
