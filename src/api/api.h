@@ -177,6 +177,11 @@ struct ps_api_req {
 	const struct ps_api_user *user;           /* NULL on public routes */
 	char actor[96];                           /* "web:alice" / "token:alice" */
 	int64_t now;                              /* µs UTC at arrival */
+	const struct ps_api_settings *set;        /* the server's settings, for
+						     session limits, lockout and
+						     the Secure cookie (TLS when
+						     tls_cert is set); NULL =
+						     built-in defaults */
 };
 
 struct ps_api_resp {
@@ -294,6 +299,12 @@ struct ps_api_server_opts {
  * the reason (address in use, TLS files unreadable) in d. */
 int ps_api_server_start(const struct ps_api_server_opts *o,
 			struct ps_api_server **out, struct ps_diag *d) PS_MUST_USE;
+/* The options the server was started with, borrowed until it stops (for
+ * work that opens handles of its own: intel imports run in background
+ * threads with their own store handle). Added by helper api-registry. */
+const struct ps_api_server_opts *ps_api_server_opts_get(const struct ps_api_server *s);
+/* When the server started (µs UTC), for the uptime of /health. */
+int64_t ps_api_server_started(const struct ps_api_server *s);
 /* The port actually bound (for listen "127.0.0.1:0" in tests). */
 unsigned ps_api_server_port(const struct ps_api_server *s);
 /* Stop, join the threads, close every thread's store. NULL is a no-op. */

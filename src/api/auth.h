@@ -22,6 +22,15 @@ struct ps_store;
 struct ps_audit;
 
 #define PS_API_SECRET_LEN 44   /* printable secret of a session or token, + NUL */
+#define PS_API_PASSWORD_MIN 12  /* characters (bytes) of a password, at least */
+#define PS_API_PASSWORD_MAX 1024
+
+/*
+ * Wrong credentials (name, password, disabled user). core/err.h has no
+ * such code, so this one lies outside its range (ps_strerror says
+ * "unknown error"); only the login and password checks below return it.
+ */
+#define PS_API_EDENIED (-64)
 
 /* A user as listed. */
 struct ps_api_user_row {
@@ -62,7 +71,7 @@ int ps_api_user_set_disabled(struct ps_store *st, struct ps_audit *a, const char
 			     const char *name, bool disabled, struct ps_diag *d) PS_MUST_USE;
 
 /*
- * Check a login: PS_OK with *u filled, PS_EPERM for a wrong name or
+ * Check a login: PS_OK with *u filled, PS_API_EDENIED for a wrong name or
  * password or a disabled user (one message for all: "wrong user name or
  * password"), PS_ELIMIT when the user/address is locked out after too
  * many failures (ps_api_settings.login_failures within login_window).
@@ -87,5 +96,32 @@ int ps_api_token_create(struct ps_store *st, struct ps_audit *a, const char *act
 			char *secret, int64_t *id, struct ps_diag *d) PS_MUST_USE;
 int ps_api_token_revoke(struct ps_store *st, struct ps_audit *a, const char *actor,
 			int64_t id, struct ps_diag *d) PS_MUST_USE;
+
+/* ---- listing (additive: the CLI and GET /users, GET /tokens) ---- */
+
+/* A token as listed; never its secret. Times 0 = never / not yet. */
+struct ps_api_token_row {
+	int64_t id;
+	char user[64];
+	char label[128];
+	int64_t created_at, expires, last_used, revoked_at;
+};
+
+/* Return 0 to continue; anything else stops the listing and is returned. */
+typedef int (*ps_api_user_fn)(void *arg, const struct ps_api_user_row *u);
+typedef int (*ps_api_token_fn)(void *arg, const struct ps_api_token_row *t);
+
+/* Every user by name. PS_OK, the callback's value, PS_EDB. */
+int ps_api_user_list(struct ps_store *st, ps_api_user_fn fn, void *arg,
+		     struct ps_diag *d) PS_MUST_USE;
+/* Tokens of user `name` (NULL: all) by id. PS_OK, callback's value, PS_EDB. */
+int ps_api_token_list(struct ps_store *st, const char *name, ps_api_token_fn fn,
+		      void *arg, struct ps_diag *d) PS_MUST_USE;
+
+/* Whether `password` is the password of enabled user `name`: PS_OK or
+ * PS_API_EDENIED (PUT /me/password checks the old one; no audit, no
+ * lockout). PS_EDB, PS_ECRYPTO. */
+int ps_api_user_password_check(struct ps_store *st, const char *name,
+			       const char *password, struct ps_diag *d) PS_MUST_USE;
 
 #endif

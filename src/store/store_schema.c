@@ -1115,6 +1115,95 @@ static const char m4_pg[] =
 	"CREATE INDEX events_id ON events (id);\n"
 	;
 
+/* Migration 5: users, login sessions and API tokens of `panshi serve`
+ * (src/api/auth.h). Secrets are never stored: sessions and tokens by the
+ * SM3 digest of their secret, passwords as argon2id encodings. */
+static const char m5_sqlite[] =
+	"CREATE TABLE api_users (\n"
+	"	id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"	name TEXT NOT NULL UNIQUE,\n"
+	"	password TEXT NOT NULL,\n"
+	"	role TEXT NOT NULL,\n"
+	"	units TEXT NOT NULL DEFAULT '',\n"
+	"	disabled INTEGER NOT NULL DEFAULT 0,\n"
+	"	must_change INTEGER NOT NULL DEFAULT 0,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	last_login INTEGER,\n"
+	"	password_changed_at INTEGER NOT NULL\n"
+	") STRICT;\n"
+	"CREATE TABLE api_sessions (\n"
+	"	id TEXT PRIMARY KEY,\n"
+	"	user_id INTEGER NOT NULL REFERENCES api_users (id) ON DELETE CASCADE,\n"
+	"	csrf TEXT NOT NULL,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	last_seen INTEGER NOT NULL,\n"
+	"	ended_at INTEGER\n"
+	") STRICT;\n"
+	"CREATE INDEX api_sessions_user ON api_sessions (user_id);\n"
+	"CREATE TABLE api_tokens (\n"
+	"	id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"	user_id INTEGER NOT NULL REFERENCES api_users (id) ON DELETE CASCADE,\n"
+	"	label TEXT NOT NULL DEFAULT '',\n"
+	"	digest TEXT NOT NULL UNIQUE,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	expires INTEGER,\n"
+	"	last_used INTEGER,\n"
+	"	revoked_at INTEGER\n"
+	") STRICT;\n"
+	"CREATE INDEX api_tokens_user ON api_tokens (user_id);\n"
+	"CREATE TABLE api_login_failures (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	name TEXT NOT NULL,\n"
+	"	client TEXT NOT NULL,\n"
+	"	ts INTEGER NOT NULL\n"
+	") STRICT;\n"
+	"CREATE INDEX api_login_failures_name ON api_login_failures (name, ts);\n"
+	"CREATE INDEX api_login_failures_client ON api_login_failures (client, ts);\n"
+	;
+
+static const char m5_pg[] =
+	"CREATE TABLE api_users (\n"
+	"	id BIGSERIAL PRIMARY KEY,\n"
+	"	name TEXT NOT NULL UNIQUE,\n"
+	"	password TEXT NOT NULL,\n"
+	"	role TEXT NOT NULL,\n"
+	"	units TEXT NOT NULL DEFAULT '',\n"
+	"	disabled BIGINT NOT NULL DEFAULT 0,\n"
+	"	must_change BIGINT NOT NULL DEFAULT 0,\n"
+	"	created_at BIGINT NOT NULL,\n"
+	"	last_login BIGINT,\n"
+	"	password_changed_at BIGINT NOT NULL\n"
+	");\n"
+	"CREATE TABLE api_sessions (\n"
+	"	id TEXT PRIMARY KEY,\n"
+	"	user_id BIGINT NOT NULL REFERENCES api_users (id) ON DELETE CASCADE,\n"
+	"	csrf TEXT NOT NULL,\n"
+	"	created_at BIGINT NOT NULL,\n"
+	"	last_seen BIGINT NOT NULL,\n"
+	"	ended_at BIGINT\n"
+	");\n"
+	"CREATE INDEX api_sessions_user ON api_sessions (user_id);\n"
+	"CREATE TABLE api_tokens (\n"
+	"	id BIGSERIAL PRIMARY KEY,\n"
+	"	user_id BIGINT NOT NULL REFERENCES api_users (id) ON DELETE CASCADE,\n"
+	"	label TEXT NOT NULL DEFAULT '',\n"
+	"	digest TEXT NOT NULL UNIQUE,\n"
+	"	created_at BIGINT NOT NULL,\n"
+	"	expires BIGINT,\n"
+	"	last_used BIGINT,\n"
+	"	revoked_at BIGINT\n"
+	");\n"
+	"CREATE INDEX api_tokens_user ON api_tokens (user_id);\n"
+	"CREATE TABLE api_login_failures (\n"
+	"	id BIGSERIAL PRIMARY KEY,\n"
+	"	name TEXT NOT NULL,\n"
+	"	client TEXT NOT NULL,\n"
+	"	ts BIGINT NOT NULL\n"
+	");\n"
+	"CREATE INDEX api_login_failures_name ON api_login_failures (name, ts);\n"
+	"CREATE INDEX api_login_failures_client ON api_login_failures (client, ts);\n"
+	;
+
 /*
  * schema_migrations itself is created before migration 1 runs (the
  * runner needs it to know where it stands); migration 1 creates the rest.
@@ -1124,6 +1213,7 @@ const struct ps_store_migration ps_store_migrations[] = {
 	{2, "intel_sources, indicators", m2_sqlite, m2_pg},
 	{3, "registry", m3_sqlite, m3_pg},
 	{4, "incidents", m4_sqlite, m4_pg},
+	{5, "users, sessions, tokens", m5_sqlite, m5_pg},
 };
 
 const size_t ps_store_n_migrations = PS_ARRAY_LEN(ps_store_migrations);
