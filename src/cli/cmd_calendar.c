@@ -18,6 +18,7 @@
 #include "core/core.h"
 #include "registry/calendar.h"
 #include "registry/registry.h"
+#include "registry/registry_json.h"
 
 #define USAGE "panshi calendar [--as-of YYYY-MM-DD] [--unit KEY] [--operator KEY] " \
 	"[--status done|due|upcoming|overdue|open] [--rule PREFIX] " \
@@ -27,9 +28,7 @@ struct cal_args {
 	const char *as_of_text;
 	struct ps_date as_of;
 	struct ps_cal_filter filter;
-	bool status_set, open;
-	enum ps_cal_status status;
-	const char *rule;
+	struct ps_cal_select sel;
 	struct ps_cal_options opt;
 };
 
@@ -56,12 +55,12 @@ static int parse_date(struct ps_cli *cli, const char *v, struct ps_date *out)
 
 static int parse_status(struct ps_cli *cli, const char *v, struct cal_args *a)
 {
-	a->status_set = true;
+	a->sel.status_set = true;
 	if (strcmp(v, "open") == 0) {
-		a->open = true;
+		a->sel.open = true;
 		return PS_OK;
 	}
-	if (ps_cal_status_parse(v, &a->status) == PS_OK)
+	if (ps_cal_status_parse(v, &a->sel.status) == PS_OK)
 		return PS_OK;
 	ps_cli_error(cli, "--status: '%s' is not one of done, due, upcoming, overdue, open", v);
 	return PS_EINVAL;
@@ -96,7 +95,7 @@ static int parse_opt(struct ps_cli *cli, const char *o, const char *v, struct ca
 	else if (strcmp(o, "--status") == 0)
 		return parse_status(cli, v, a);
 	else if (strcmp(o, "--rule") == 0)
-		a->rule = v;
+		a->sel.rule = v;
 	else if (strcmp(o, "--upcoming-days") == 0)
 		return parse_days(cli, v, &a->opt.upcoming_days);
 	else if (strcmp(o, "--format") == 0)
@@ -129,11 +128,7 @@ static int parse_args(struct ps_cli *cli, int argc, char **argv, struct cal_args
 
 static bool keep(const struct cal_args *a, const struct ps_cal_item *it)
 {
-	if (a->status_set && a->open && it->status == PS_CAL_DONE)
-		return false;
-	if (a->status_set && !a->open && it->status != a->status)
-		return false;
-	return a->rule == NULL || strncmp(it->rule, a->rule, strlen(a->rule)) == 0;
+	return ps_cal_select_keep(&a->sel, it);
 }
 
 static void date_text(struct ps_date d, char out[PS_DATE_FMT_SIZE])
@@ -282,101 +277,19 @@ static int print_rows(struct ps_cli *cli, const struct cal_args *a,
 
 /* ---- JSON --------------------------------------------------------------------------- */
 
-static json_t *date_json(struct ps_date d)
-{
-	char s[PS_DATE_FMT_SIZE];
-
-	date_text(d, s);
-	return s[0] ? json_string(s) : json_null();
-}
-
-static json_t *ref_json(const char *key, const char *name)
-{
-	json_t *o;
-
-	if (key == NULL)
-		return json_null();
-	o = json_object();
-	if (o != NULL) {
-		json_object_set_new(o, "key", ps_cli_json_text(key));
-		json_object_set_new(o, "name", name ? ps_cli_json_text(name) : json_null());
-	}
-	return o;
-}
-
-static json_t *item_json(const struct ps_cal_item *it)
-{
-	json_t *o = json_object(), *pol = json_array(), *subj = json_object();
-
-	if (o == NULL || pol == NULL || subj == NULL) {
-		json_decref(o);
-		json_decref(pol);
-		json_decref(subj);
-		return NULL;
-	}
-	for (size_t i = 0; i < it->n_policy; i++) {
-		json_t *p = json_object();
-
-		json_object_set_new(p, "id", json_string(it->policy_id[i]));
-		json_object_set_new(p, "source", ps_cli_json_text(it->policy_source[i]));
-		json_array_append_new(pol, p);
-	}
-	json_object_set_new(subj, "kind", json_string(or_empty(it->subject_kind)));
-	json_object_set_new(subj, "key", ps_cli_json_text(or_empty(it->subject_key)));
-	json_object_set_new(subj, "name", it->subject_name ?
-			    ps_cli_json_text(it->subject_name) : json_null());
-	json_object_set_new(o, "rule", json_string(it->rule));
-	json_object_set_new(o, "title", ps_cli_json_text(or_empty(it->title_en)));
-	json_object_set_new(o, "title_zh", ps_cli_json_text(or_empty(it->title_zh)));
-	json_object_set_new(o, "status", json_string(ps_cal_status_name(it->status)));
-	json_object_set_new(o, "due", date_json(it->due));
-	json_object_set_new(o, "done", date_json(it->done));
-	json_object_set_new(o, "last", date_json(it->last));
-	json_object_set_new(o, "late", json_boolean(it->late));
-	json_object_set_new(o, "manual", json_boolean(it->manual));
-	json_object_set_new(o, "subject", subj);
-	json_object_set_new(o, "unit", it->unit_key ? ps_cli_json_text(it->unit_key) :
-			    json_null());
-	json_object_set_new(o, "operator", ref_json(it->operator_key, it->operator_name));
-	json_object_set_new(o, "person", ref_json(it->person_key, it->person_name));
-	json_object_set_new(o, "policy", pol);
-	json_object_set_new(o, "explanation", ps_cli_json_text(it->expl_en));
-	json_object_set_new(o, "explanation_zh", ps_cli_json_text(it->expl_zh));
-	return o;
-}
-
 /* {"as_of": ..., "summary": {status: n}, "obligations": [...]} */
 static int print_json(struct ps_cli *cli, const struct cal_args *a,
 		      const struct ps_cal_result *res)
 {
-	json_t *root = json_object(), *sum = json_object(), *arr = json_array();
-	size_t count[PS_CAL_STATUS__COUNT] = {0};
-	int rc = root != NULL && sum != NULL && arr != NULL ? PS_CLI_OK : PS_CLI_FAIL;
+	json_t *root = ps_cal_result_to_json(res, a->as_of, &a->sel);
+	int rc = root != NULL ? PS_CLI_OK : PS_CLI_FAIL;
 
-	for (size_t i = 0; i < res->n && rc == PS_CLI_OK; i++) {
-		json_t *o;
-
-		if (!keep(a, &res->items[i]))
-			continue;
-		count[res->items[i].status]++;
-		o = item_json(&res->items[i]);
-		if (o == NULL || json_array_append_new(arr, o) != 0)
-			rc = PS_CLI_FAIL;
-	}
-	for (int s = 0; s < PS_CAL_STATUS__COUNT && rc == PS_CLI_OK; s++)
-		json_object_set_new(sum, ps_cal_status_name((enum ps_cal_status)s),
-				    json_integer((json_int_t)count[s]));
-	if (rc == PS_CLI_OK) {
-		json_object_set_new(root, "as_of", date_json(a->as_of));
-		json_object_set(root, "summary", sum);
-		json_object_set(root, "obligations", arr);
+	if (root != NULL) {
 		if (json_dumpf(root, cli->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
 			rc = PS_CLI_FAIL;
 		fputc('\n', cli->out);
 	}
 	json_decref(root);
-	json_decref(sum);
-	json_decref(arr);
 	if (rc != PS_CLI_OK)
 		ps_cli_error(cli, "cannot print the calendar");
 	return rc;

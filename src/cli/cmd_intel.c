@@ -19,6 +19,7 @@
 #include "cli/cmd_intel.h"
 #include "core/core.h"
 #include "intel/intel.h"
+#include "intel/intel_json.h"
 #include "store/store.h"
 
 #define LIST_LIMIT_DEFAULT 100
@@ -104,24 +105,12 @@ int ps_cli_intel_parse_duration(struct ps_cli *cli, const char *opt, const char 
 
 /* ---- indicator rows ------------------------------------------------------------ */
 
-const char *const ps_cli_intel_cols[] = {
-	"id", "type", "value", "category", "severity", "confidence", "family",
-	"tags", "source", "first_seen", "last_seen", "expires", "tlp", "shareable",
-};
-const size_t ps_cli_intel_ncols = PS_ARRAY_LEN(ps_cli_intel_cols);
-
-#define NCOLS PS_ARRAY_LEN(ps_cli_intel_cols)
+#define NCOLS PS_INTEL_IOC_NCOLS
 
 struct ps_cli_intel_out {
 	struct ps_cli *cli;
 	struct ps_table *t;
 	size_t rows;
-};
-
-struct cells {
-	char id[24], value[PS_IOC_VALUE_MAX + 8], sev[8], conf[8];
-	char first[PS_TIME_FMT_SIZE], last[PS_TIME_FMT_SIZE], exp[PS_TIME_FMT_SIZE];
-	const char *c[NCOLS];
 };
 
 static void when(int64_t us, char out[PS_TIME_FMT_SIZE])
@@ -132,35 +121,6 @@ static void when(int64_t us, char out[PS_TIME_FMT_SIZE])
 		snprintf(out, PS_TIME_FMT_SIZE, "%lld", (long long)us);
 }
 
-static void ioc_cells(const struct ps_ioc *r, struct cells *x)
-{
-	snprintf(x->id, sizeof(x->id), "%lld", (long long)r->id);
-	if (r->type == PS_IOC_CIDR4 || r->type == PS_IOC_CIDR6)
-		snprintf(x->value, sizeof(x->value), "%s/%u", r->value, r->prefix);
-	else
-		snprintf(x->value, sizeof(x->value), "%s%s",
-			 r->subdomains ? "*." : "", r->value);
-	snprintf(x->sev, sizeof(x->sev), "%u", r->severity);
-	snprintf(x->conf, sizeof(x->conf), "%u", r->confidence);
-	when(r->first_seen, x->first);
-	when(r->last_seen, x->last);
-	when(r->expires, x->exp);
-	x->c[0] = x->id;
-	x->c[1] = ps_ioc_type_name(r->type);
-	x->c[2] = x->value;
-	x->c[3] = ps_ioc_category_name(r->category);
-	x->c[4] = x->sev;
-	x->c[5] = x->conf;
-	x->c[6] = r->family;
-	x->c[7] = r->tags;
-	x->c[8] = r->source;
-	x->c[9] = x->first;
-	x->c[10] = x->last;
-	x->c[11] = x->exp;
-	x->c[12] = ps_tlp_name(r->tlp);
-	x->c[13] = r->shareable ? "yes" : "no";
-}
-
 struct ps_cli_intel_out *ps_cli_intel_out_new(struct ps_cli *cli)
 {
 	struct ps_cli_intel_out *o = ps_calloc(PS_MEM_CLI, 1, sizeof(*o));
@@ -169,7 +129,7 @@ struct ps_cli_intel_out *ps_cli_intel_out_new(struct ps_cli *cli)
 		return NULL;
 	o->cli = cli;
 	if (cli->format == PS_OUT_TABLE) {
-		o->t = ps_table_new(NCOLS, ps_cli_intel_cols);
+		o->t = ps_table_new(NCOLS, ps_intel_ioc_cols);
 		if (o->t == NULL) {
 			ps_free(o);
 			return NULL;
@@ -178,22 +138,18 @@ struct ps_cli_intel_out *ps_cli_intel_out_new(struct ps_cli *cli)
 		for (size_t c = 0; c < NCOLS; c++) {
 			if (c > 0)
 				fputc(',', cli->out);
-			ps_csv_write_field(cli->out, ps_cli_intel_cols[c]);
+			ps_csv_write_field(cli->out, ps_intel_ioc_cols[c]);
 		}
 		fputs("\r\n", cli->out);
 	}
 	return o;
 }
 
-static int json_row(struct ps_cli_intel_out *o, const char *const *c)
+static int json_row(struct ps_cli_intel_out *o, const struct ps_ioc *ioc)
 {
-	json_t *obj = json_object();
+	json_t *obj = ps_intel_ioc_to_json(ioc);
 	int rc = obj != NULL ? PS_OK : PS_ENOMEM;
 
-	for (size_t k = 0; k < NCOLS && rc == PS_OK; k++)
-		if (json_object_set_new(obj, ps_cli_intel_cols[k],
-					ps_cli_json_text(c[k] ? c[k] : "")) != 0)
-			rc = PS_ENOMEM;
 	fputs(o->rows ? ",\n  " : "[\n  ", o->cli->out);
 	if (rc == PS_OK && json_dumpf(obj, o->cli->out, JSON_COMPACT | JSON_PRESERVE_ORDER))
 		rc = PS_EIO;
@@ -204,12 +160,12 @@ static int json_row(struct ps_cli_intel_out *o, const char *const *c)
 int ps_cli_intel_out_row(void *arg, const struct ps_ioc *ioc)
 {
 	struct ps_cli_intel_out *o = arg;
-	struct cells *x = ps_malloc(PS_MEM_CLI, sizeof(*x));
+	struct ps_intel_ioc_cells *x = ps_malloc(PS_MEM_CLI, sizeof(*x));
 	int rc = PS_OK;
 
 	if (x == NULL)
 		return PS_ENOMEM;
-	ioc_cells(ioc, x);
+	ps_intel_ioc_cells(ioc, x);
 	if (o->t != NULL) {
 		rc = ps_table_add(o->t, x->c);
 	} else if (o->cli->format == PS_OUT_CSV) {
@@ -220,7 +176,7 @@ int ps_cli_intel_out_row(void *arg, const struct ps_ioc *ioc)
 		}
 		fputs("\r\n", o->cli->out);
 	} else {
-		rc = json_row(o, x->c);
+		rc = json_row(o, ioc);
 	}
 	ps_free(x);
 	o->rows++;

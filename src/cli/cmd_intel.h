@@ -14,9 +14,7 @@
 #include "core/i18n.h"
 #include "intel/intel.h"
 
-/* The columns of an indicator row, in output order (also the JSON keys). */
-extern const char *const ps_cli_intel_cols[];
-extern const size_t ps_cli_intel_ncols;
+/* The columns of an indicator row are ps_intel_ioc_cols (intel/intel_json.h). */
 
 /*
  * Streams indicator rows to cli->out: an aligned table (collected, so a

@@ -18,6 +18,7 @@
 #include "cli/cmd_reg.h"
 #include "core/core.h"
 #include "registry/registry.h"
+#include "registry/registry_json.h"
 #include "store/store.h"
 
 #define VERBS "add|list|show|edit|delete"
@@ -236,18 +237,7 @@ static int cmd_delete(struct ps_cli *cli, const struct ps_reg_kind *k, int argc,
 
 static json_t *record_json(const struct ps_reg_record *rec)
 {
-	const struct ps_reg_kind *k = rec->kind;
-	json_t *o = json_object();
-	bool ok = o != NULL && json_object_set_new(o, "key", ps_cli_json_text(rec->key)) == 0;
-
-	for (size_t i = 0; ok && i < k->n_fields; i++)
-		ok = json_object_set_new(o, k->fields[i].name, rec->vals[i] != NULL ?
-					 ps_cli_json_text(rec->vals[i]) : json_null()) == 0;
-	if (!ok) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return ps_reg_record_to_json(rec);
 }
 
 struct lister {
