@@ -509,15 +509,17 @@ int ps_api_user_list(struct ps_store *st, ps_api_user_fn fn, void *arg, struct p
 	return rc;
 }
 
-/* End every open session of user `uid` at `now`. */
-static int sessions_end_user(struct ps_store *st, int64_t uid, int64_t now)
+/* End every open session of user `uid` at `now` but `keep` (may be NULL). */
+static int sessions_end_user(struct ps_store *st, int64_t uid, int64_t now, const char *keep)
 {
 	return sql_exec(st, NULL, "UPDATE api_sessions SET ended_at = ? "
-			"WHERE user_id = ? AND ended_at IS NULL", "ii", now, uid);
+			"WHERE user_id = ? AND ended_at IS NULL AND id <> ?", "iit", now, uid,
+			keep != NULL ? keep : "");
 }
 
-int ps_api_user_set_password(struct ps_store *st, struct ps_audit *a, const char *actor,
-			     const char *name, const char *password, struct ps_diag *d)
+static int password_set(struct ps_store *st, struct ps_audit *a, const char *actor,
+			const char *name, const char *password, const char *keep,
+			struct ps_diag *d)
 {
 	struct ps_api_user_row u;
 	char enc[ARGON_ENC], object[80];
@@ -535,7 +537,7 @@ int ps_api_user_set_password(struct ps_store *st, struct ps_audit *a, const char
 	rc = sql_exec(st, NULL, "UPDATE api_users SET password = ?, must_change = 0, "
 		      "password_changed_at = ? WHERE id = ?", "tii", enc, now, u.id);
 	if (rc == PS_OK)
-		rc = sessions_end_user(st, u.id, now);
+		rc = sessions_end_user(st, u.id, now, keep);
 	if (rc != PS_OK)
 		db_fail(st, rc, d, "set the password");
 	snprintf(object, sizeof(object), "user:%s", u.name);
@@ -543,6 +545,31 @@ int ps_api_user_set_password(struct ps_store *st, struct ps_audit *a, const char
 		rc = audit_add(a, actor, "user.password", object, NULL, d);
 	explicit_bzero(enc, sizeof(enc));
 	return tx_end(st, rc, d);
+}
+
+int ps_api_user_set_password(struct ps_store *st, struct ps_audit *a, const char *actor,
+			     const char *name, const char *password, struct ps_diag *d)
+{
+	return password_set(st, a, actor, name, password, NULL, d);
+}
+
+int ps_api_user_change_password(struct ps_store *st, struct ps_audit *a, const char *actor,
+				const struct ps_api_user *u, const char *old_pw,
+				const char *new_pw, struct ps_diag *d)
+{
+	int rc;
+
+	if (old_pw != NULL && new_pw != NULL && strcmp(old_pw, new_pw) == 0) {
+		ps_diag_set(d, "new_password: must differ from the old one");
+		return PS_EINVAL;
+	}
+	rc = ps_api_user_password_check(st, u->name, old_pw, d);
+	if (rc == PS_API_EDENIED)
+		ps_diag_set(d, "old_password: wrong password");
+	if (rc != PS_OK)
+		return rc;
+	return password_set(st, a, actor, u->name, new_pw,
+			    u->session_id[0] != '\0' ? u->session_id : NULL, d);
 }
 
 int ps_api_user_set_role(struct ps_store *st, struct ps_audit *a, const char *actor,
@@ -593,7 +620,7 @@ int ps_api_user_set_disabled(struct ps_store *st, struct ps_audit *a, const char
 		rc = sql_exec(st, NULL, "UPDATE api_users SET disabled = ? WHERE id = ?",
 			      "ii", (int64_t)disabled, u.id);
 		if (rc == PS_OK && disabled)
-			rc = sessions_end_user(st, u.id, now);
+			rc = sessions_end_user(st, u.id, now, NULL);
 		if (rc != PS_OK)
 			db_fail(st, rc, d, "change the user");
 	}

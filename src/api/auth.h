@@ -97,6 +97,16 @@ int ps_api_token_create(struct ps_store *st, struct ps_audit *a, const char *act
 int ps_api_token_revoke(struct ps_store *st, struct ps_audit *a, const char *actor,
 			int64_t id, struct ps_diag *d) PS_MUST_USE;
 
+/*
+ * PUT /me/password: check the old password of `u` (PS_API_EDENIED,
+ * "old_password: wrong password"), refuse a new one equal to it
+ * (PS_EINVAL), set it and end every session of the user except the
+ * current one (u->session_id). Audited as "user.password".
+ */
+int ps_api_user_change_password(struct ps_store *st, struct ps_audit *a, const char *actor,
+				const struct ps_api_user *u, const char *old_pw,
+				const char *new_pw, struct ps_diag *d) PS_MUST_USE;
+
 /* ---- listing (additive: the CLI and GET /users, GET /tokens) ---- */
 
 /* A token as listed; never its secret. Times 0 = never / not yet. */

@@ -343,6 +343,21 @@ static void test_session_expiry(void **state)
 	OK(ps_api_user_set_password(f->st, f->a, "cli:root", "alice", "another password", &d));
 	assert_int_equal(auth(f, PS_API_GET, "/api/v1/me", t + S(2), NULL, c2, NULL, &u, NULL,
 			      0), PS_API_UNAUTHORIZED);
+	OK(ps_api_user_set_password(f->st, f->a, "cli:root", "alice", PW, &d));
+	/* changing one's own password keeps the current session only */
+	session(f, "alice", t, c1, sizeof(c1), x1);
+	session(f, "alice", t, c2, sizeof(c2), x2);
+	OK(auth(f, PS_API_PUT, "/api/v1/me/password", t + S(3), NULL, c1, x1, &u, NULL, 0));
+	assert_int_equal(ps_api_user_change_password(f->st, f->a, "web:alice", &u,
+						     "wrong password!", "third password", &d),
+			 PS_API_EDENIED);
+	assert_string_equal(d.msg, "old_password: wrong password");
+	assert_int_equal(ps_api_user_change_password(f->st, f->a, "web:alice", &u, PW, PW, &d),
+			 PS_EINVAL);
+	OK(ps_api_user_change_password(f->st, f->a, "web:alice", &u, PW, "third password", &d));
+	OK(auth(f, PS_API_GET, "/api/v1/me", t + S(4), NULL, c1, NULL, &u, NULL, 0));
+	assert_int_equal(auth(f, PS_API_GET, "/api/v1/me", t + S(4), NULL, c2, NULL, &u, NULL,
+			      0), PS_API_UNAUTHORIZED);
 	/* a made-up or malformed cookie */
 	assert_int_equal(auth(f, PS_API_GET, "/api/v1/me", t, NULL,
 			      "panshi_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL,
