@@ -44,7 +44,7 @@ static const struct ps_conf_item api_items[] = {
 	 1, 1000, "5", NULL,
 	 "failed logins of one user from one address that lock it out ..."},
 	{"login_window", PS_CONF_DURATION, offsetof(struct ps_api_settings, login_window),
-	 60, DAY, "15m", NULL, "... within this time (and for this long)"},
+	 60, DAY, "15m", NULL, "... within this sliding window (the lockout ends as they age out of it)"},
 	{"session_idle", PS_CONF_DURATION, offsetof(struct ps_api_settings, session_idle),
 	 60, DAY, "30m", NULL, "a login session unused this long ends"},
 	{"session_max", PS_CONF_DURATION, offsetof(struct ps_api_settings, session_max),

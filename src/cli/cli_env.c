@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "api/api.h"
 #include "cli/cli.h"
 #include "cli/cli_int.h"
 #include "core/core.h"
@@ -24,6 +25,7 @@ static const struct ps_conf_section *const conf_sections[] = {
 	&ps_store_conf_section,
 	&ps_engine_conf_section,
 	&ps_case_conf_section,
+	&ps_api_conf_section,
 };
 
 const struct ps_conf_section *const *ps_cli_conf_sections(size_t *n)
