@@ -20,7 +20,7 @@
 #include "cli/cli_int.h"
 #include "core/core.h"
 #include "incident/case.h"
-#include "intel/ioc.h"
+#include "incident/case_json.h"
 #include "registry/registry.h"
 #include "store/store.h"
 
@@ -177,17 +177,6 @@ static int fail(struct ps_cli *cli, int rc, const struct ps_diag *d)
 	return PS_CLI_FAIL;
 }
 
-/* A category in the reader's language when it is one of the intel
- * categories, else as stored. */
-static const char *category_title(const char *c)
-{
-	enum ps_ioc_category cat;
-
-	if (c != NULL && ps_ioc_category_parse(c, &cat) == PS_OK)
-		return ps_ioc_category_title(cat);
-	return c;
-}
-
 static void fmt_time(int64_t us, char *buf, size_t n)
 {
 	if (us <= 0 || ps_time_fmt_iso8601(us, PS_TZ_SHANGHAI, PS_TIME_FMT_SEC, buf, n) != PS_OK)
@@ -314,7 +303,7 @@ static int list_row(void *arg, const struct ps_case *c)
 	cells[2] = ps_inc_level_name(c->level);
 	cells[3] = sev;
 	cells[4] = c->kind;
-	cells[5] = category_title(c->category);
+	cells[5] = ps_case_category_title(c->category);
 	cells[6] = c->unit;
 	cells[7] = c->asset ? c->asset : c->asset_ip;
 	cells[8] = c->dept;
@@ -371,87 +360,6 @@ static int run_list(struct ps_cli *cli, int argc, char **argv)
 	return rc == PS_OK ? PS_CLI_OK : fail(cli, rc, &d);
 }
 
-static json_t *jstr(const char *s)
-{
-	return s ? ps_cli_json_text(s) : json_null();
-}
-
-static json_t *jtime(int64_t us)
-{
-	char t[PS_TIME_FMT_SIZE];
-
-	if (us <= 0)
-		return json_null();
-	fmt_time(us, t, sizeof(t));
-	return json_string(t);
-}
-
-static int hist_row(void *arg, const struct ps_case_history *h)
-{
-	json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "at", jtime(h->ts),
-			      "actor", jstr(h->actor), "action", jstr(h->action),
-			      "from", jstr(h->from_state), "to", jstr(h->to_state),
-			      "reason", jstr(h->reason));
-
-	if (o && h->details)
-		json_object_set_new(o, "details", json_loads(h->details, 0, NULL));
-	return o && json_array_append_new(arg, o) == 0 ? 0 : PS_ENOMEM;
-}
-
-static int ev_row(void *arg, int64_t id, int64_t ts)
-{
-	json_t *o = json_pack("{s:I, s:o}", "event_id", (json_int_t)id, "ts", jtime(ts));
-
-	return o && json_array_append_new(arg, o) == 0 ? 0 : PS_ENOMEM;
-}
-
-static json_t *clocks_json(const struct ps_case_clocks *cs)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < cs->n; i++) {
-		const struct ps_case_clock *k = &cs->c[i];
-
-		json_array_append_new(a, json_pack(
-			"{s:s, s:s, s:o, s:o, s:s, s:o, s:I, s:s?, s:s?, s:s, s:s?}",
-			"clock", k->clock.name, "title", k->clock.zh,
-			"start", jtime(k->clock.start), "deadline", jtime(k->clock.deadline),
-			"status", ps_inc_clock_state_name(k->status.state),
-			"met_at", jtime(k->met_at), "escalation_step",
-			(json_int_t)k->status.step, "holder", k->status.role,
-			"holder_title", k->status.role_title, "policy", k->clock.policy_id,
-			"source", k->clock.source));
-	}
-	return a;
-}
-
-static json_t *case_json(const struct ps_case *c)
-{
-	char ref[32];
-
-	ps_case_ref(c->id, ref, sizeof(ref));
-	return json_pack("{s:s, s:o, s:o, s:o, s:s, s:s, s:s, s:i, s:o, s:o, s:o, "
-			 "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:b, s:s, "
-			 "s:s, s:o, s:o, s:o, s:o}",
-			 "id", ref, "kind", jstr(c->kind), "title", jstr(c->title),
-			 "category", jstr(category_title(c->category)),
-			 "state", ps_inc_state_name(c->state),
-			 "state_zh", ps_inc_state_zh(c->state),
-			 "level", ps_inc_level_name(c->level), "severity", c->severity,
-			 "indicator", jstr(c->indicator), "address", jstr(c->asset_ip),
-			 "peer", jstr(c->peer_ip), "asset", jstr(c->asset),
-			 "unit", jstr(c->unit), "operator", jstr(c->operator_key),
-			 "dept", jstr(c->dept), "person", jstr(c->person),
-			 "assignee", jstr(c->assignee), "first_seen", jtime(c->first_seen),
-			 "last_seen", jtime(c->last_seen), "events", (json_int_t)c->event_count,
-			 "reopened", (json_int_t)c->reopen_count, "vulnerability", c->vuln,
-			 "rectify_severity", ps_inc_severity_name(c->rectify_severity),
-			 "reporter", ps_inc_reporter_name(c->reporter),
-			 "opened", jtime(c->created_at), "state_since", jtime(c->state_since),
-			 "risk_expiry", jtime(c->risk_expiry),
-			 "facts", c->facts ? json_loads(c->facts, 0, NULL) : json_object());
-}
-
 static void show_text(struct ps_cli *cli, json_t *o)
 {
 	const char *k;
@@ -499,18 +407,18 @@ static int run_show(struct ps_cli *cli, int argc, char **argv)
 	rc = ps_case_get(&cx, id, &c, &d);
 	if (rc == PS_OK)
 		rc = ps_case_clocks_get(&cx, &c, o.when, &cs, &d);
-	if (rc == PS_OK && (root = case_json(&c)) == NULL)
+	if (rc == PS_OK && (root = ps_case_to_json(&c)) == NULL)
 		rc = PS_ENOMEM;
 	if (rc == PS_OK) {
 		json_object_set_new(root, "overdue", json_boolean(cs.any_overdue));
-		json_object_set_new(root, "clocks", clocks_json(&cs));
+		json_object_set_new(root, "clocks", ps_case_clocks_to_json(&cs));
 		hist = json_array();
 		evs = json_array();
 		json_object_set_new(root, "history", hist);
 		json_object_set_new(root, "evidence", evs);
-		rc = ps_case_history_list(&cx, id, hist_row, hist, &d);
+		rc = ps_case_history_list(&cx, id, ps_case_json_history_add, hist, &d);
 		if (rc == PS_OK)
-			rc = ps_case_events_list(&cx, id, 20, ev_row, evs, &d);
+			rc = ps_case_events_list(&cx, id, 20, ps_case_json_event_add, evs, &d);
 	}
 	if (rc == PS_OK && cli->format == PS_OUT_JSON) {
 		rc = json_dumpf(root, cli->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ?

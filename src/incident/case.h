@@ -120,16 +120,33 @@ struct ps_case_filter {
 	bool overdue_only;   /* with a clock overdue at `now` */
 	int64_t now;
 	int64_t limit, offset;
+	/* Added for the REST API; zero values keep the behaviour above. */
+	const char *level;   /* a level name ("major"), or NULL */
+	const char *const *units; /* when nunits > 0: only these units
+				     (a unit owner's); NULL entries match none */
+	size_t nunits;
+	bool units_only;     /* restrict to `units` even when nunits is 0
+				(an owner of no unit sees nothing) */
+	const char *sort;    /* "last_seen" (default), "first_seen",
+				"severity", "id", "event_count" */
+	bool asc;            /* ascending; descending by default */
 };
+
+#define PS_CASE_FILTER_MAX_UNITS 64
 
 /* Incident `id` into *out (release it). PS_ENOENT "no incident INC-...". */
 int ps_case_get(struct ps_case_ctx *cx, int64_t id, struct ps_case *out,
 		struct ps_diag *d) PS_MUST_USE;
 
 typedef int (*ps_case_fn)(void *arg, const struct ps_case *c);
-/* Call fn for each incident matching f (newest last_seen first). */
+/* Call fn for each incident matching f (newest last_seen first, or by
+ * f->sort; ties by id in the same direction). PS_EINVAL for an unknown
+ * sort field or more than PS_CASE_FILTER_MAX_UNITS units. */
 int ps_case_list(struct ps_case_ctx *cx, const struct ps_case_filter *f,
 		 ps_case_fn fn, void *arg, struct ps_diag *d) PS_MUST_USE;
+/* The number of incidents matching f (limit, offset and sort ignored). */
+int ps_case_count(struct ps_case_ctx *cx, const struct ps_case_filter *f,
+		  int64_t *n, struct ps_diag *d) PS_MUST_USE;
 
 /* One clock row with where it stands at `now`. */
 struct ps_case_clock {

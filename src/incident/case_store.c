@@ -169,47 +169,117 @@ int ps_case_get(struct ps_case_ctx *cx, int64_t id, struct ps_case *out,
 
 /* The WHERE clause of a list and its bindings, in order. */
 struct list_sql {
-	char sql[1024];
-	const char *text[4];
+	char sql[2048];
+	size_t n;
+	const char *text[6 + PS_CASE_FILTER_MAX_UNITS];
 	size_t ntext;
 };
 
-static void list_where(const struct ps_case_filter *f, struct list_sql *q)
+static void sql_add(struct list_sql *q, const char *s)
 {
-	size_t n;
+	int k = snprintf(q->sql + q->n, sizeof(q->sql) - q->n, "%s", s);
 
-	n = (size_t)snprintf(q->sql, sizeof(q->sql),
-			     "SELECT " PS_CASE_COLS " FROM incidents WHERE 1 = 1");
+	if (k > 0)
+		q->n = q->n + (size_t)k < sizeof(q->sql) ? q->n + (size_t)k :
+			sizeof(q->sql) - 1;
+}
+
+/* " AND col = ?" with its binding when v is set. */
+static void sql_eq(struct list_sql *q, const char *col, const char *v)
+{
+	if (v == NULL)
+		return;
+	sql_add(q, " AND ");
+	sql_add(q, col);
+	sql_add(q, " = ?");
+	q->text[q->ntext++] = v;
+}
+
+static void sql_units(struct list_sql *q, const struct ps_case_filter *f)
+{
+	if (!f->units_only && f->nunits == 0)
+		return;
+	if (f->nunits == 0) {
+		sql_add(q, " AND 1 = 0");
+		return;
+	}
+	sql_add(q, " AND unit IN (");
+	for (size_t i = 0; i < f->nunits; i++) {
+		sql_add(q, i ? ", ?" : "?");
+		q->text[q->ntext++] = f->units[i];
+	}
+	sql_add(q, ")");
+}
+
+static int list_where(const struct ps_case_filter *f, const char *what,
+		      struct list_sql *q, struct ps_diag *d)
+{
+	q->n = 0;
 	q->ntext = 0;
-	if (f->state && !strcmp(f->state, "open")) {
-		n += (size_t)snprintf(q->sql + n, sizeof(q->sql) - n,
-				      " AND state NOT IN ('closed', 'verified', "
-				      "'false_positive')");
-	} else if (f->state) {
-		n += (size_t)snprintf(q->sql + n, sizeof(q->sql) - n,
-				      " AND state = ?");
-		q->text[q->ntext++] = f->state;
+	if (f->nunits > PS_CASE_FILTER_MAX_UNITS) {
+		ps_diag_set(d, "too many units in a filter (%zu, at most %d)",
+			    f->nunits, PS_CASE_FILTER_MAX_UNITS);
+		return PS_EINVAL;
 	}
-	if (f->unit) {
-		n += (size_t)snprintf(q->sql + n, sizeof(q->sql) - n, " AND unit = ?");
-		q->text[q->ntext++] = f->unit;
-	}
-	if (f->kind) {
-		n += (size_t)snprintf(q->sql + n, sizeof(q->sql) - n, " AND kind = ?");
-		q->text[q->ntext++] = f->kind;
-	}
-	if (f->assignee) {
-		n += (size_t)snprintf(q->sql + n, sizeof(q->sql) - n,
-				      " AND assignee = ?");
-		q->text[q->ntext++] = f->assignee;
-	}
+	sql_add(q, what);
+	sql_add(q, " FROM incidents WHERE 1 = 1");
+	if (f->state && !strcmp(f->state, "open"))
+		sql_add(q, " AND state NOT IN ('closed', 'verified', 'false_positive')");
+	else
+		sql_eq(q, "state", f->state);
+	sql_eq(q, "unit", f->unit);
+	sql_eq(q, "kind", f->kind);
+	sql_eq(q, "assignee", f->assignee);
+	sql_eq(q, "level", f->level);
+	sql_units(q, f);
 	if (f->overdue_only)
-		n += (size_t)snprintf(q->sql + n, sizeof(q->sql) - n,
-				      " AND id IN (SELECT incident_id FROM "
-				      "incident_clocks WHERE met_at IS NULL AND "
-				      "deadline < ?)");
-	(void)snprintf(q->sql + n, sizeof(q->sql) - n,
-		       " ORDER BY last_seen DESC, id DESC LIMIT ? OFFSET ?");
+		sql_add(q, " AND id IN (SELECT incident_id FROM incident_clocks "
+			"WHERE met_at IS NULL AND deadline < ?)");
+	return PS_OK;
+}
+
+/* " ORDER BY <sort> <dir>, id <dir> LIMIT ? OFFSET ?" from a known field. */
+static int list_order(const struct ps_case_filter *f, struct list_sql *q,
+		      struct ps_diag *d)
+{
+	static const char *const sorts[] = {
+		"last_seen", "first_seen", "severity", "id", "event_count",
+	};
+	const char *col = f->sort ? f->sort : "last_seen";
+	const char *dir = f->asc ? " ASC" : " DESC";
+	size_t i;
+
+	for (i = 0; i < PS_ARRAY_LEN(sorts); i++)
+		if (!strcmp(col, sorts[i]))
+			break;
+	if (i == PS_ARRAY_LEN(sorts)) {
+		ps_diag_set(d, "cannot sort incidents by '%s' (last_seen, first_seen, "
+			    "severity, id, event_count)", col);
+		return PS_EINVAL;
+	}
+	sql_add(q, " ORDER BY ");
+	sql_add(q, sorts[i]);
+	sql_add(q, dir);
+	if (strcmp(sorts[i], "id")) {
+		sql_add(q, ", id");
+		sql_add(q, dir);
+	}
+	sql_add(q, " LIMIT ? OFFSET ?");
+	return PS_OK;
+}
+
+/* Bind the WHERE clause's values from index 1; *next gets the next index. */
+static int list_bind(struct ps_stmt *s, const struct ps_case_filter *f,
+		     const struct list_sql *q, int *next)
+{
+	int rc = PS_OK, i = 1;
+
+	for (size_t k = 0; rc == PS_OK && k < q->ntext; k++)
+		rc = ps_store_stmt_bind_text(s, i++, q->text[k]);
+	if (rc == PS_OK && f->overdue_only)
+		rc = ps_store_stmt_bind_int64(s, i++, f->now);
+	*next = i;
+	return rc;
 }
 
 int ps_case_list(struct ps_case_ctx *cx, const struct ps_case_filter *f,
@@ -224,12 +294,12 @@ int ps_case_list(struct ps_case_ctx *cx, const struct ps_case_filter *f,
 	if (f == NULL)
 		f = &all;
 	memset(&c, 0, sizeof(c));
-	list_where(f, &q);
+	if ((rc = list_where(f, "SELECT " PS_CASE_COLS, &q, d)) != PS_OK ||
+	    (rc = list_order(f, &q, d)) != PS_OK)
+		return rc;
 	rc = ps_store_prepare(cx->st, q.sql, &s);
-	for (size_t k = 0; rc == PS_OK && k < q.ntext; k++)
-		rc = ps_store_stmt_bind_text(s, i++, q.text[k]);
-	if (rc == PS_OK && f->overdue_only)
-		rc = ps_store_stmt_bind_int64(s, i++, f->now);
+	if (rc == PS_OK)
+		rc = list_bind(s, f, &q, &i);
 	if (rc == PS_OK)
 		rc = ps_store_stmt_bind_int64(s, i++, f->limit > 0 ? f->limit : INT64_MAX);
 	if (rc == PS_OK)
@@ -250,6 +320,32 @@ int ps_case_list(struct ps_case_ctx *cx, const struct ps_case_filter *f,
 		rc = ps_case_dbfail(cx, "list incidents", d);
 out:
 	ps_case_release(&c);
+	ps_store_stmt_finalize(s);
+	return rc;
+}
+
+int ps_case_count(struct ps_case_ctx *cx, const struct ps_case_filter *f,
+		  int64_t *n, struct ps_diag *d)
+{
+	static const struct ps_case_filter all;
+	struct list_sql q;
+	struct ps_stmt *s = NULL;
+	int rc, i;
+
+	*n = 0;
+	if (f == NULL)
+		f = &all;
+	if ((rc = list_where(f, "SELECT count(*)", &q, d)) != PS_OK)
+		return rc;
+	rc = ps_store_prepare(cx->st, q.sql, &s);
+	if (rc == PS_OK)
+		rc = list_bind(s, f, &q, &i);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_step(s);
+	if (rc == PS_OK)
+		*n = ps_store_stmt_column_int64(s, 0);
+	else
+		rc = ps_case_dbfail(cx, "count incidents", d);
 	ps_store_stmt_finalize(s);
 	return rc;
 }
