@@ -101,6 +101,7 @@ export async function request<T>(method: string, path: string, o: ReqOpts = {}):
     if (r.status === 401 && !o.quiet401) {
       session.me = null
       session.csrf = ''
+      mark(false)
       onUnauthorized('')
     } else if (err.code === 'csrf' && !session.csrf) {
       // reloaded page: the cookie lives on but the token is gone
@@ -117,12 +118,37 @@ export const post = <T>(path: string, body?: unknown) => request<T>('POST', path
 export const put = <T>(path: string, body?: unknown) => request<T>('PUT', path, { body: body ?? {} })
 export const del = <T>(path: string) => request<T>('DELETE', path)
 
+// Whether this browser logged in and has not logged out: without it the
+// console does not ask /me (a 401 there would only log a failed request).
+const MARK = 'panshi.session'
+function mark(on: boolean): void {
+  try {
+    if (on) localStorage.setItem(MARK, '1')
+    else localStorage.removeItem(MARK)
+  } catch {
+    /* storage unavailable */
+  }
+}
+function marked(): boolean {
+  try {
+    return localStorage.getItem(MARK) === '1'
+  } catch {
+    return true
+  }
+}
+
 export async function loadMe(): Promise<Me | null> {
+  if (!session.csrf && !marked()) {
+    session.me = null
+    session.checked = true
+    return null
+  }
   try {
     session.me = await request<Me>('GET', '/me', { quiet401: true })
   } catch {
     session.me = null
   }
+  mark(!!session.me)
   session.checked = true
   return session.me
 }
@@ -147,6 +173,7 @@ export async function logout(): Promise<void> {
   }
   session.me = null
   session.csrf = ''
+  mark(false)
 }
 
 // A message for an error in the page.
