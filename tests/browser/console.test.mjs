@@ -48,7 +48,8 @@ const env = {
 
 // panshi ARGS in the source tree; its stdout, or a failure naming the command.
 function panshi(...args) {
-  const r = spawnSync(exe, args, { cwd: SRC, env, encoding: 'utf8', timeout: 240000 })
+  const input = typeof args[args.length - 1] === 'object' ? args.pop().input : undefined
+  const r = spawnSync(exe, args, { cwd: SRC, env, encoding: 'utf8', timeout: 240000, input })
   if (r.status !== 0) {
     throw new Error(`panshi ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`)
   }
@@ -71,6 +72,7 @@ function loadSample() {
   const out = panshi('user', 'add', 'admin', '--role', 'analyst')
   const m = out.match(/one-time password[^\n]*?:\s*(\S+)\s*$/m)
   if (!m) throw new Error(`no one-time password in:\n${out}`)
+  panshi('user', 'add', 'auditor1', '--role', 'auditor', '--password-stdin', { input: `${PASSWORD}\n` })
   return m[1]
 }
 
@@ -208,6 +210,19 @@ async function run(page, base) {
   await page.click('[data-test="nav-registry"]')
   await page.waitForSelector('[data-test=registry] tbody tr')
   await page.screenshot({ path: path.join(outDir, 'console-registry-en.png'), fullPage: true })
+
+  // log out; the audit administrator sees the audit log and nothing else
+  await page.click('[data-test=logout]')
+  await page.waitForSelector('[data-test=login-form]')
+  await page.fill('input[name=name]', 'auditor1')
+  await page.fill('input[name=password]', PASSWORD)
+  await page.click('[data-test=login-submit]')
+  await page.waitForSelector('[data-test=audit] tbody tr')
+  const menu = await page.$$eval('[data-test=menu] a', (as) => as.map((a) => a.getAttribute('data-test')))
+  check(menu.length === 1 && menu[0] === 'nav-audit', `the auditor's menu is the audit log only: ${menu.join(',')}`)
+  await page.click('[data-test=audit-verify]')
+  await page.waitForSelector('[data-test=audit-result]')
+  check((await page.getAttribute('[data-test=audit-result]', 'class')) === 'ok', 'the audit chain is intact')
 }
 
 let server = null

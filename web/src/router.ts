@@ -14,6 +14,8 @@ import CalendarView from './views/CalendarView.vue'
 import IntelView from './views/IntelView.vue'
 import ReportsView from './views/ReportsView.vue'
 import AuditView from './views/AuditView.vue'
+import UsersView from './views/UsersView.vue'
+import TokensView from './views/TokensView.vue'
 
 // The menu: path, label key, permission.
 export const MENU: { path: string; label: string; perm: string }[] = [
@@ -24,6 +26,7 @@ export const MENU: { path: string; label: string; perm: string }[] = [
   { path: '/intel', label: 'nav.intel', perm: 'intel.read' },
   { path: '/reports', label: 'nav.reports', perm: 'reports.read' },
   { path: '/audit', label: 'nav.audit', perm: 'audit.read' },
+  { path: '/users', label: 'nav.users', perm: 'users.manage' },
 ]
 
 const routes: RouteRecordRaw[] = [
@@ -37,15 +40,17 @@ const routes: RouteRecordRaw[] = [
   { path: '/intel', component: IntelView, meta: { perm: 'intel.read' } },
   { path: '/reports', component: ReportsView, meta: { perm: 'reports.read' } },
   { path: '/audit', component: AuditView, meta: { perm: 'audit.read' } },
+  { path: '/users', component: UsersView, meta: { perm: 'users.manage' } },
+  { path: '/tokens', component: TokensView },
   { path: '/:rest(.*)*', redirect: '/' },
 ]
 
 export const router = createRouter({ history: createWebHashHistory(), routes })
 
-// The first menu this user may open ('/password' when it has none).
+// The first menu this user may open ('/tokens' when it has none).
 export function home(): string {
   const m = MENU.find((x) => can(x.perm))
-  return m ? m.path : '/password'
+  return m ? m.path : '/tokens'
 }
 
 router.beforeEach(async (to) => {
