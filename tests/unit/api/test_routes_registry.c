@@ -227,6 +227,24 @@ static void test_unit_write(void **state)
 	resp_release(&r);
 	send_json(f, "PUT", "/api/v1/units/U-NOPE", "{\"name\":\"x\"}", 404, &r);
 	resp_release(&r);
+	send_json(f, "PUT", "/api/v1/units/U-API-1", "{\"key\":\"U-OTHER\"}", 400, &r);
+	assert_error(&r, "invalid_field", "key");
+	resp_release(&r);
+	send_json(f, "PUT", "/api/v1/units/U-API-1", "{\"name\":{\"zh\":\"x\"}}", 400, &r);
+	assert_error(&r, "invalid_field", "name");
+	resp_release(&r);
+	/* a regulator reads the registry but never changes it */
+	{
+		const char *hdrs[] = {afx_token(f, PS_ROLE_REGULATOR, NULL), NULL};
+		struct afx_resp ar;
+
+		assert_int_equal(afx_req(f, "DELETE", "/api/v1/units/U-API-1", NULL, hdrs, &ar), 0);
+		assert_int_equal(ar.status, 403);
+		afx_resp_free(&ar);
+		assert_int_equal(afx_req(f, "GET", "/api/v1/units/U-API-1", NULL, hdrs, &ar), 0);
+		assert_int_equal(ar.status, 200);
+		afx_resp_free(&ar);
+	}
 	get(f, "/api/v1/registry/units/U-API-1", 200, &r);
 	assert_string_equal(jstr(r.j, "name"), "改名单元");
 	resp_release(&r);
