@@ -36,6 +36,7 @@
 #define RATE_BUCKETS 256
 #define RATE_IDLE_US (INT64_C(5) * 60 * 1000000)  /* forget a client idle this long */
 #define RATE_SWEEP_AT 4096                         /* entries before a sweep */
+#define DROP_MAX ((size_t)16 << 20)              /* then close a too large upload */
 #define CSP "default-src 'self'; img-src 'self' data:; style-src 'self' " \
 	"'unsafe-inline'; frame-ancestors 'none'"
 
@@ -87,6 +88,7 @@ struct conn {
 	const char *logpath;            /* in the arena, cut at 300 bytes */
 	char allow[64];                 /* 405: the Allow header */
 	char retry_after[16];           /* 429: the Retry-After header */
+	size_t dropped;                 /* body bytes past the limit */
 	bool too_large, done, is_api;
 	unsigned status;                /* for the access log */
 };
@@ -835,6 +837,27 @@ static enum MHD_Result begin(struct ps_api_server *s, struct MHD_Connection *c,
 	return MHD_YES;
 }
 
+/*
+ * Body bytes. Past the limit nothing more is kept: libmicrohttpd cannot
+ * answer in the middle of an upload, so the rest of a chunked body (one
+ * without Content-Length, refused up front) is read and dropped, and 413
+ * sent at its end; a client that keeps sending far beyond is cut off.
+ */
+static enum MHD_Result take_upload(struct conn *cn, const char *upload, size_t *size)
+{
+	size_t n = *size;
+
+	*size = 0;
+	if (!cn->too_large && ps_buf_add(&cn->body, upload, n) == PS_OK)
+		return MHD_YES;
+	if (!cn->too_large) {
+		cn->too_large = true;
+		ps_buf_release(&cn->body);
+	}
+	cn->dropped += n;
+	return cn->dropped <= DROP_MAX ? MHD_YES : MHD_NO;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **con_cls)
@@ -850,12 +873,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		if (!cn->too_large && ps_buf_add(&cn->body, upload, *upload_size) != PS_OK) {
-			cn->too_large = true;
-			ps_buf_release(&cn->body);
-		}
-		*upload_size = 0;
-		return MHD_YES;
+		return take_upload(cn, upload, upload_size);
 	}
 	if (cn->too_large)
 		return reply_error(c, cn, PS_API_TOO_LARGE,
@@ -1065,7 +1083,7 @@ int ps_api_server_start(const struct ps_api_server_opts *o, struct ps_api_server
 	rc = start_mhd(s, &ss, v6, d);
 	if (rc != PS_OK)
 		goto fail;
-	ps_log_notice("api", "serving on %s (port %u, %s, %" PRId64 " threads)",
+	ps_log_info("api", "serving on %s (port %u, %s, %" PRId64 " threads)",
 		      o->set->listen, s->port, s->tls_cert ? "https" : "http",
 		      o->set->threads);
 	*out = s;
