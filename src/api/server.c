@@ -705,8 +705,11 @@ static enum MHD_Result run_api(struct ps_api_server *s, struct MHD_Connection *c
 		ps_log_warn("api", "cannot open the store: %s", d.msg);
 		return reply_error(c, cn, PS_API_UNAVAILABLE, "the store is not available");
 	}
-	if (authorize(c, cn) != PS_OK)
+	if (authorize(c, cn) != PS_OK) {
+		if (rq->route->audit)   /* a refused attempt is security-relevant too */
+			audit_call(cn, cn->rs.status);
 		return send_resp(c, cn, cn->rs.status);
+	}
 	thread_set_actor(rq->th, rq->actor[0] ? rq->actor : "anonymous", rq->now);
 	st = rq->route->handler(rq, &cn->rs);
 	if (st == 0)

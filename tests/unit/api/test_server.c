@@ -439,7 +439,8 @@ static void test_console_none(void **state)
 static void test_forbidden(void **state)
 {
 	struct afx *f = *state;
-	const char *an[] = {afx_token(f, PS_ROLE_ANALYST, NULL), NULL};
+	char aname[64];
+	const char *an[] = {afx_token_named(f, PS_ROLE_ANALYST, NULL, aname), NULL};
 	const char *sa[] = {afx_token(f, PS_ROLE_SYSADMIN, NULL), NULL};
 	const char *bad[] = {"Authorization: Bearer not-a-token", NULL};
 	struct afx_resp r;
@@ -462,6 +463,70 @@ static void test_forbidden(void **state)
 	assert_int_equal(afx_req(f, "GET", "/api/v1/users", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 401);
 	afx_resp_free(&r);
+}
+
+struct seen_audit {
+	int n;
+	char actor[96], details[200];
+};
+
+static int on_audit(void *arg, const struct ps_audit_record *rec)
+{
+	struct seen_audit *sa = arg;
+
+	sa->n++;
+	snprintf(sa->actor, sizeof(sa->actor), "%s", rec->actor);
+	snprintf(sa->details, sizeof(sa->details), "%s", rec->details ? rec->details : "");
+	return 0;
+}
+
+/* An audited route leaves one record per call with its status and client,
+ * also when refused; the actor is the token's user when there is one. */
+static void test_audit(void **state)
+{
+	struct afx *f = *state;
+	char name[64];
+	const char *sa[] = {afx_token_named(f, PS_ROLE_SYSADMIN, NULL, name), NULL};
+	char aname[64];
+	const char *an[] = {afx_token_named(f, PS_ROLE_ANALYST, NULL, aname), NULL};
+	struct ps_audit_filter flt = {.action = "api.POST /api/v1/sessions"};
+	struct seen_audit seen = {0};
+	struct ps_diag d = {{0}};
+	struct afx_resp r;
+	char actor[96];
+
+	assert_int_equal(afx_req(f, "POST", "/api/v1/sessions",
+				 "{\"name\":\"nobody\",\"password\":\"wrong-password-1\"}", NULL,
+				 &r), 0);
+	assert_int_equal(r.status, 401);
+	afx_resp_free(&r);
+	assert_int_equal(ps_audit_list(f->st, &flt, on_audit, &seen, &d), PS_OK);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.actor, "anonymous");
+	assert_non_null(strstr(seen.details, "\"status\":401"));
+	assert_non_null(strstr(seen.details, "\"client\":\"127.0.0.1\""));
+
+	/* refused by permission: still recorded, with the user */
+	memset(&seen, 0, sizeof(seen));
+	flt.action = "api.POST /api/v1/users";
+	assert_int_equal(afx_req(f, "POST", "/api/v1/users", "{\"name\":\"x\"}", an, &r), 0);
+	assert_int_equal(r.status, 403);
+	afx_resp_free(&r);
+	assert_int_equal(ps_audit_list(f->st, &flt, on_audit, &seen, &d), PS_OK);
+	assert_int_equal(seen.n, 1);
+	snprintf(actor, sizeof(actor), "token:%s", aname);
+	assert_string_equal(seen.actor, actor);
+	assert_non_null(strstr(seen.details, "\"status\":403"));
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(afx_req(f, "POST", "/api/v1/users",
+				 "{\"name\":\"new-analyst\",\"role\":\"analyst\"}", sa, &r), 0);
+	assert_int_equal(r.status, 201);
+	afx_resp_free(&r);
+	assert_int_equal(ps_audit_list(f->st, &flt, on_audit, &seen, &d), PS_OK);
+	assert_int_equal(seen.n, 2);
+	snprintf(actor, sizeof(actor), "token:%s", name);
+	assert_string_equal(seen.actor, actor);
+	assert_non_null(strstr(seen.details, "\"status\":201"));
 }
 
 static void test_listen_errors(void **state)
@@ -698,6 +763,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_console, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_console_none, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_forbidden, afx_setup, afx_teardown),
+		cmocka_unit_test_setup_teardown(test_audit, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_listen_errors, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_tls, afx_setup, afx_teardown),
 		cmocka_unit_test(test_list_grammar),
