@@ -5,7 +5,8 @@
 // on a loopback port, then log in (changing the one-time password), open the
 // dashboard and wait for its charts, move INC-000004 new -> triaged ->
 // assigned (assign P-LI) -> in_progress -> rectified checking the timeline,
-// switch to English and open every menu. Any console error or uncaught
+// switch to English and open every menu (importing intel with progress),
+// then the audit administrator's console. Any console error or uncaught
 // exception in the page fails the test. Screenshots go to OUTDIR.
 //
 // usage: node tests/browser/console.test.mjs PANSHI [OUTDIR]
@@ -138,6 +139,18 @@ async function move(page, to) {
   await page.waitForSelector(`[data-test=timeline] li[data-to=${to}]`)
 }
 
+// Import a small CSV through the console and wait for the job to finish.
+async function intelImport(page) {
+  const csv = path.join(tmp, 'console-iocs.csv')
+  fs.writeFileSync(csv, 'value,type,category\n203.0.113.50,ipv4,malicious_ip\nbad.example.net,domain,malicious_domain\n')
+  await page.setInputFiles('[data-test=intel-import] input[type=file]', csv)
+  await page.fill('[data-test=intel-import] input[name=source]', 'console-test')
+  await page.click('[data-test=intel-import] button[type=submit]')
+  const st = await page.waitForSelector('[data-test=import-state][data-state=done], [data-test=import-state][data-state=failed]')
+  check((await st.getAttribute('data-state')) === 'done', `the import is done: ${await page.textContent('.progress-wrap')}`)
+  check((await page.getAttribute('[data-test=import-progress]', 'value')) === '100', 'the progress bar is full')
+}
+
 async function run(page, base) {
   // log in with the one-time password, then change it
   await page.goto(base)
@@ -206,6 +219,7 @@ async function run(page, base) {
     await page.waitForLoadState('networkidle')
     const err = await page.$$eval('.error', (es) => es.map((e) => e.textContent).join(' | '))
     check(!err, `no error shown on ${root}: ${err}`)
+    if (root === 'intel') await intelImport(page)
   }
   await page.click('[data-test="nav-registry"]')
   await page.waitForSelector('[data-test=registry] tbody tr')

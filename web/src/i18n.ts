@@ -240,7 +240,7 @@ const dict: Dict = {
   'intel.category': ['类别', 'Category'],
   'intel.import': ['导入情报', 'Import'],
   'intel.file': ['文件', 'File'],
-  'intel.format_auto': ['自动识别', 'detect'],
+  'intel.format_auto': ['按扩展名', 'by file name'],
   'intel.start_import': ['开始导入', 'Start import'],
   'intel.progress': ['已读 {read} 条，新增 {added}，更新 {updated}，错误 {errors}',
     '{read} read, {added} added, {updated} updated, {errors} errors'],
