@@ -80,6 +80,7 @@ const dict: Dict = {
   'dash.series_events': ['事件', 'Events'],
   'dash.series_alerts': ['告警', 'Alerts'],
   'dash.series_incidents': ['新增处置事件', 'Incidents'],
+  'dash.days': ['最近 {n} 天', 'last {n} days'],
   'dash.auto': ['每 30 秒自动刷新', 'Refreshes every 30 s'],
   'dash.paused': ['页面隐藏时暂停', 'paused while hidden'],
   'sensor.sensor': ['探针', 'Sensor'],
