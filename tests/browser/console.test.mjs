@@ -106,13 +106,15 @@ function serve() {
   return { srv, ready, output: () => seen }
 }
 
+// SIGTERM the server; resolve with its exit status (0 when it stopped cleanly;
+// under the sanitizers a leak or error at shutdown makes it non-zero).
 function stop(srv) {
-  if (!srv || srv.exitCode !== null || srv.signalCode !== null) return Promise.resolve()
+  if (!srv || srv.exitCode !== null || srv.signalCode !== null) return Promise.resolve(srv ? srv.exitCode : 0)
   return new Promise((resolve) => {
-    const kill = setTimeout(() => srv.kill('SIGKILL'), 5000)
-    srv.once('exit', () => {
+    const kill = setTimeout(() => srv.kill('SIGKILL'), 10000)
+    srv.once('exit', (code, sig) => {
       clearTimeout(kill)
-      resolve()
+      resolve(sig ? sig : code)
     })
     srv.kill('SIGTERM')
   })
@@ -272,7 +274,13 @@ async function main() {
     if (server) console.log(`server output:\n${server.output().slice(-4000)}`)
   } finally {
     if (browser) await browser.close().catch(() => {})
-    if (server) await stop(server.srv)
+    if (server) {
+      const st = await stop(server.srv)
+      if (st !== 0 && !checks.length) {
+        checks.push(`the server stopped with ${st}`)
+        console.log(`FAIL: the server stopped with ${st}:\n${server.output().slice(-4000)}`)
+      }
+    }
     fs.rmSync(tmp, { recursive: true, force: true })
   }
   for (const e of pageErrors) console.log(`FAIL: page ${e}`)
