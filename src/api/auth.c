@@ -36,6 +36,8 @@
 
 #define US 1000000LL
 #define TOKEN_TOUCH_US (60 * US) /* last_used is written at most once a minute */
+#define SESSION_TOUCH_US US      /* last_seen at most once a second: a page's burst
+				    of requests costs one write */
 
 /* ---- roles ---- */
 
@@ -1071,7 +1073,8 @@ static enum ps_api_err auth_session(struct ps_store *st, const struct ps_api_req
 		*why = "missing or wrong X-CSRF-Token header";
 		return PS_API_CSRF;
 	}
-	if (sql_exec(st, NULL, "UPDATE api_sessions SET last_seen = ? WHERE id = ?", "it",
+	if (rq->now - seen >= SESSION_TOUCH_US &&
+	    sql_exec(st, NULL, "UPDATE api_sessions SET last_seen = ? WHERE id = ?", "it",
 		     rq->now, id) != PS_OK)
 		ps_log_warn("auth", "cannot touch a session: %s", ps_store_errmsg(st));
 	u->via_token = false;
