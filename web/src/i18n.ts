@@ -160,14 +160,14 @@ const dict: Dict = {
 
   'state.new': ['新建', 'new'],
   'state.triaged': ['已研判', 'triaged'],
-  'state.assigned': ['已派单', 'assigned'],
+  'state.assigned': ['已分派', 'assigned'],
   'state.in_progress': ['处置中', 'in progress'],
   'state.rectified': ['已整改', 'rectified'],
   'state.verified': ['已验证', 'verified'],
   'state.closed': ['已关闭', 'closed'],
   'state.false_positive': ['误报', 'false positive'],
   'state.accepted_risk': ['接受风险', 'accepted risk'],
-  'level.none': ['未定级', 'none'],
+  'level.none': ['无', 'none'],
   'level.general': ['一般', 'general'],
   'level.larger': ['较大', 'larger'],
   'level.major': ['重大', 'major'],
@@ -327,6 +327,11 @@ export function label(family: string, code: string | null | undefined, zh?: stri
   if (e) return e[lang.value === 'zh' ? 0 : 1]
   if (lang.value === 'zh' && zh) return zh
   return code
+}
+
+// Whether the dictionary has a label for a code of a family.
+export function hasLabel(family: string, code: string): boolean {
+  return `${family}.${code}` in dict
 }
 
 // The server gives times as ISO 8601 +08:00; show them without the T and zone.
