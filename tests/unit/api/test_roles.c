@@ -368,6 +368,56 @@ static void test_admin(void **state)
 	afx_resp_free(&r);
 }
 
+/* A one-time password: only /me, its password and logout until changed;
+ * the change keeps the session (the console carries on). */
+static void test_one_time(void **state)
+{
+	struct afx *f = *state;
+	const char *sys[2] = {afx_token(f, PS_ROLE_SYSADMIN, NULL), NULL};
+	char body[200], cookie[200], csrf[120], otp[PS_API_SECRET_LEN];
+	const char *with[3] = {cookie, csrf, NULL};
+	struct afx_resp r;
+
+	assert_int_equal(afx_req(f, "POST", "/api/v1/users",
+				 "{\"name\":\"dave\",\"role\":\"regulator\"}", sys, &r), 0);
+	assert_int_equal(r.status, 201);
+	snprintf(otp, sizeof(otp), "%s",
+		 json_string_value(json_object_get(r.json, "one_time_password")));
+	snprintf(body, sizeof(body), "{\"name\":\"dave\",\"password\":\"%s\"}", otp);
+	afx_resp_free(&r);
+	assert_int_equal(afx_req(f, "POST", "/api/v1/sessions", body, NULL, &r), 0);
+	assert_int_equal(r.status, 201);
+	assert_true(json_is_true(json_object_get(json_object_get(r.json, "user"),
+						 "must_change")));
+	session_cookie(&r, cookie, sizeof(cookie));
+	snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s",
+		 json_string_value(json_object_get(r.json, "csrf_token")));
+	afx_resp_free(&r);
+	assert_int_equal(afx_req(f, "GET", "/api/v1/incidents", NULL, with, &r), 0);
+	assert_int_equal(r.status, 403);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"),
+							      "message")),
+			    "change the one-time password first");
+	afx_resp_free(&r);
+	snprintf(body, sizeof(body), "{\"old_password\":\"wrong\",\"new_password\":\"%s\"}",
+		 AFX_PASSWORD);
+	assert_int_equal(afx_req(f, "PUT", "/api/v1/me/password", body, with, &r), 0);
+	assert_int_equal(r.status, 400);
+	afx_resp_free(&r);
+	snprintf(body, sizeof(body), "{\"old_password\":\"%s\",\"new_password\":\"%s\"}",
+		 otp, AFX_PASSWORD);
+	assert_int_equal(afx_req(f, "PUT", "/api/v1/me/password", body, with, &r), 0);
+	assert_int_equal(r.status, 204);
+	afx_resp_free(&r);
+	assert_int_equal(afx_req(f, "GET", "/api/v1/me", NULL, with, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_true(json_is_false(json_object_get(r.json, "must_change")));
+	afx_resp_free(&r);
+	assert_int_equal(afx_req(f, "GET", "/api/v1/incidents", NULL, with, &r), 0);
+	assert_int_equal(r.status, 200);
+	afx_resp_free(&r);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +427,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_session, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_lockout, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_admin, afx_setup, afx_teardown),
+		cmocka_unit_test_setup_teardown(test_one_time, afx_setup, afx_teardown),
 	};
 
 	return afx_run(argc, argv, tests);
