@@ -14,6 +14,7 @@
 #include "api/api.h"
 #include "core/core.h"
 #include "incident/case_json.h"
+#include "report/report.h"
 #include "store/store.h"
 
 /* A time query value: ISO 8601 (Asia/Shanghai without a zone) or a date
@@ -60,11 +61,62 @@ static json_t *event_json(const struct ps_event *ev)
 			 details_json(ev->json));
 }
 
+/* Whether `ev` is evidence of a vulnerability incident. */
+static int is_vuln_evidence(struct ps_store *st, const struct ps_event *ev, bool *out)
+{
+	struct ps_stmt *s = NULL;
+	int rc;
+
+	*out = false;
+	if (ev->event_type == NULL || strcmp(ev->event_type, "alert"))
+		return PS_OK;
+	rc = ps_store_prepare(st, "SELECT i.vuln FROM incident_events e JOIN incidents i "
+			      "ON i.id = e.incident_id WHERE e.event_id = ?", &s);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 1, ev->id);
+	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_OK)
+		*out = ps_store_stmt_column_int64(s, 0) != 0;
+	ps_store_stmt_finalize(s);
+	return rc == PS_OK || rc == PS_EOF ? PS_OK : rc;
+}
+
+/* The event as JSON; the evidence of a vulnerability incident loses its
+ * addresses and details for roles without vuln.details, as the incident
+ * does. */
+static int event_out(struct ps_api_req *rq, const struct ps_event *ev, json_t **out)
+{
+	bool vuln = false;
+	int rc = PS_OK;
+
+	if (rq->user == NULL || !ps_api_role_has(rq->user->role, PS_PERM_VULN_DETAILS))
+		rc = is_vuln_evidence(rq->th->st, ev, &vuln);
+	if (rc != PS_OK)
+		return rc;
+	if ((*out = event_json(ev)) == NULL)
+		return PS_ENOMEM;
+	if (vuln) {
+		json_object_set_new(*out, "src_ip", json_string(PS_REPORT_WITHHELD_ZH));
+		json_object_set_new(*out, "dest_ip", json_string(PS_REPORT_WITHHELD_ZH));
+		json_object_set_new(*out, "details", json_pack("{s:s}", "withheld",
+							       PS_REPORT_WITHHELD_ZH));
+	}
+	return PS_OK;
+}
+
+struct add_ctx {
+	struct ps_api_req *rq;
+	json_t *items;
+};
+
 static int add_event(void *arg, const struct ps_event *ev)
 {
-	json_t *o = event_json(ev);
+	struct add_ctx *a = arg;
+	json_t *o = NULL;
+	int rc = event_out(a->rq, ev, &o);
 
-	return o && json_array_append_new(arg, o) == 0 ? 0 : PS_ENOMEM;
+	if (rc != PS_OK)
+		return rc;
+	return json_array_append_new(a->items, o) == 0 ? 0 : PS_ENOMEM;
 }
 
 /* Fill the store's filter from the list's filters. 0 or the 400 status. */
@@ -105,6 +157,7 @@ static unsigned events_filter(struct ps_api_resp *rs, const struct ps_api_list *
 static unsigned list_events(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
 	struct ps_event_filter f = {0};
+	struct add_ctx ac;
 	struct ps_api_list l;
 	struct ps_diag d = {{0}};
 	json_t *items;
@@ -118,9 +171,11 @@ static unsigned list_events(struct ps_api_req *rq, struct ps_api_resp *rs)
 		return st;
 	if ((items = json_array()) == NULL)
 		return ps_api_json(rs, 200, NULL);
+	ac.rq = rq;
+	ac.items = items;
 	rc = ps_store_event_count(rq->th->st, &f, &total);
 	if (rc == PS_OK)
-		rc = ps_store_event_query(rq->th->st, &f, add_event, items);
+		rc = ps_store_event_query(rq->th->st, &f, add_event, &ac);
 	if (rc != PS_OK) {
 		json_decref(items);
 		ps_diag_set(&d, "cannot read events: %s", ps_store_errmsg(rq->th->st));
@@ -133,6 +188,7 @@ static unsigned get_event(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
 	struct ps_event ev = {0};
 	struct ps_stmt *s = NULL;
+	json_t *o = NULL;
 	struct ps_diag d = {{0}};
 	const char *p = rq->nparam ? rq->param[0] : "";
 	char *end;
@@ -165,7 +221,8 @@ static unsigned get_event(struct ps_api_req *rq, struct ps_api_resp *rs)
 		ev.app_proto = ps_store_stmt_column_text(s, 10);
 		ev.flow_id = ps_store_stmt_column_int64(s, 11);
 		ev.json = ps_store_stmt_column_text(s, 12);
-		st = ps_api_json(rs, 200, event_json(&ev));
+		rc = event_out(rq, &ev, &o);
+		st = rc == PS_OK ? ps_api_json(rs, 200, o) : ps_api_error_rc(rs, rc, &d);
 	} else if (rc == PS_EOF) {
 		st = ps_api_error(rs, PS_API_NOT_FOUND, "no event %lld", id);
 	} else {

@@ -79,8 +79,40 @@ static json_t *unit_name(struct ps_api_req *rq, const char *unit)
 	return j;
 }
 
+/* Unit names already looked up for one list (a page names few units). */
+struct names {
+	char key[16][64];
+	json_t *name[16];
+	size_t n;
+};
+
+static json_t *unit_name_cached(struct ps_api_req *rq, struct names *nc, const char *unit)
+{
+	json_t *j;
+
+	if (nc == NULL || unit == NULL || strlen(unit) >= sizeof(nc->key[0]))
+		return unit_name(rq, unit);
+	for (size_t i = 0; i < nc->n; i++)
+		if (!strcmp(nc->key[i], unit))
+			return json_incref(nc->name[i]);
+	j = unit_name(rq, unit);
+	if (j != NULL && nc->n < PS_ARRAY_LEN(nc->name)) {
+		(void)snprintf(nc->key[nc->n], sizeof(nc->key[0]), "%s", unit);
+		nc->name[nc->n++] = json_incref(j);
+	}
+	return j;
+}
+
+static void names_release(struct names *nc)
+{
+	for (size_t i = 0; i < nc->n; i++)
+		json_decref(nc->name[i]);
+	nc->n = 0;
+}
+
 /* The list item: the CLI's JSON plus the console's labels. */
-static json_t *item_json(struct ps_api_req *rq, const struct ps_case *c, bool overdue)
+static json_t *item_json(struct ps_api_req *rq, const struct ps_case *c, bool overdue,
+			 struct names *nc)
 {
 	static const char *const hidden[] = {"indicator", "title", "address"};
 	json_t *o = ps_case_to_json(c);
@@ -91,7 +123,7 @@ static json_t *item_json(struct ps_api_req *rq, const struct ps_case *c, bool ov
 	json_object_set_new(o, "category_title",
 			    ps_case_json_text(ps_case_category_title(c->category)));
 	json_object_set_new(o, "level_zh", json_string(ps_inc_level_zh(c->level)));
-	json_object_set_new(o, "unit_name", unit_name(rq, c->unit));
+	json_object_set_new(o, "unit_name", unit_name_cached(rq, nc, c->unit));
 	json_object_set_new(o, "overdue", json_boolean(overdue));
 	if (c->vuln && !may_see_vuln(rq))
 		for (size_t i = 0; i < PS_ARRAY_LEN(hidden); i++)
@@ -123,6 +155,7 @@ static int stored_overdue(struct ps_api_req *rq, int64_t id, bool *out)
 struct list_ctx {
 	struct ps_api_req *rq;
 	json_t *items;
+	struct names names;
 };
 
 static int list_row(void *arg, const struct ps_case *c)
@@ -133,7 +166,7 @@ static int list_row(void *arg, const struct ps_case *c)
 
 	if (stored_overdue(l->rq, c->id, &overdue) != PS_OK)
 		return PS_EDB;
-	o = item_json(l->rq, c, overdue);
+	o = item_json(l->rq, c, overdue, &l->names);
 	return o && json_array_append_new(l->items, o) == 0 ? 0 : PS_ENOMEM;
 }
 
@@ -181,7 +214,7 @@ static unsigned list_incidents(struct ps_api_req *rq, struct ps_api_resp *rs)
 	struct ps_case_filter f = {0};
 	struct ps_api_list l;
 	struct scope sc;
-	struct list_ctx lc = {rq, NULL};
+	struct list_ctx lc;
 	struct ps_diag d = {{0}};
 	int64_t total = 0;
 	unsigned st;
@@ -191,6 +224,8 @@ static unsigned list_incidents(struct ps_api_req *rq, struct ps_api_resp *rs)
 		return rs->status;
 	if ((st = list_filter(rq, rs, &l, &f)) != 0)
 		return st;
+	memset(&lc, 0, sizeof(lc));
+	lc.rq = rq;
 	scope_init(rq, &sc);
 	f.units = sc.v;
 	f.nunits = sc.n;
@@ -200,6 +235,7 @@ static unsigned list_incidents(struct ps_api_req *rq, struct ps_api_resp *rs)
 	rc = ps_case_count(rq->th->cx, &f, &total, &d);
 	if (rc == PS_OK)
 		rc = ps_case_list(rq->th->cx, &f, list_row, &lc, &d);
+	names_release(&lc.names);
 	if (rc != PS_OK) {
 		json_decref(lc.items);
 		return ps_api_error_rc(rs, rc, &d);
@@ -324,7 +360,7 @@ static unsigned detail(struct ps_api_req *rq, struct ps_api_resp *rs,
 	json_t *o = NULL, *hist = NULL;
 	int rc = ps_case_clocks_get(rq->th->cx, c, rq->now, &cs, &d);
 
-	if (rc == PS_OK && (o = item_json(rq, c, cs.any_overdue)) == NULL)
+	if (rc == PS_OK && (o = item_json(rq, c, cs.any_overdue, NULL)) == NULL)
 		rc = PS_ENOMEM;
 	if (rc == PS_OK) {
 		hist = json_array();

@@ -238,8 +238,9 @@ static int list_where(const struct ps_case_filter *f, const char *what,
 	return PS_OK;
 }
 
-/* " ORDER BY <sort> <dir>, id <dir> LIMIT ? OFFSET ?" from a known field. */
-static int list_order(const struct ps_case_filter *f, struct list_sql *q,
+/* " ORDER BY <sort> <dir>, id <dir>" from a known field, then " LIMIT ?
+ * OFFSET ?" when `page`. */
+static int list_order(const struct ps_case_filter *f, struct list_sql *q, bool page,
 		      struct ps_diag *d)
 {
 	static const char *const sorts[] = {
@@ -264,7 +265,8 @@ static int list_order(const struct ps_case_filter *f, struct list_sql *q,
 		sql_add(q, ", id");
 		sql_add(q, dir);
 	}
-	sql_add(q, " LIMIT ? OFFSET ?");
+	if (page)
+		sql_add(q, " LIMIT ? OFFSET ?");
 	return PS_OK;
 }
 
@@ -294,9 +296,14 @@ int ps_case_list(struct ps_case_ctx *cx, const struct ps_case_filter *f,
 	if (f == NULL)
 		f = &all;
 	memset(&c, 0, sizeof(c));
-	if ((rc = list_where(f, "SELECT " PS_CASE_COLS, &q, d)) != PS_OK ||
-	    (rc = list_order(f, &q, d)) != PS_OK)
+	/* The page is chosen on ids alone, so a sort without an index
+	 * orders narrow rows; then the page's rows are read by id. */
+	if ((rc = list_where(f, "SELECT " PS_CASE_COLS " FROM incidents WHERE id IN "
+			     "(SELECT id", &q, d)) != PS_OK ||
+	    (rc = list_order(f, &q, true, d)) != PS_OK)
 		return rc;
+	sql_add(&q, ")");
+	(void)list_order(f, &q, false, d);
 	rc = ps_store_prepare(cx->st, q.sql, &s);
 	if (rc == PS_OK)
 		rc = list_bind(s, f, &q, &i);

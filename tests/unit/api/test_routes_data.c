@@ -409,6 +409,17 @@ static void test_vuln_withheld(void **state)
 	assert_null(strstr(r.body, "10.0.0.57"));
 	assert_non_null(strstr(r.body, WITHHELD));
 	afx_resp_free(&r);
+	/* the evidence events of the incident are withheld alike */
+	r = call(f, "GET", "/api/v1/events?event_type=alert", reg, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 6);
+	assert_null(strstr(r.body, "CVE-2026-0001"));
+	assert_null(strstr(r.body, "10.0.0.57"));
+	assert_non_null(strstr(r.body, "198.18.0.5"));
+	afx_resp_free(&r);
+	r = call(f, "GET", "/api/v1/events?event_type=alert", s.analyst, NULL);
+	assert_non_null(strstr(r.body, "CVE-2026-0001"));
+	afx_resp_free(&r);
 	/* a read-only role may not move incidents at all */
 	move(f, reg, s.vuln, "transitions", "{\"to\":\"triaged\"}", 403, NULL);
 
