@@ -53,6 +53,7 @@ const dict: Dict = {
   'login.name': ['用户名', 'User name'],
   'login.password': ['密码', 'Password'],
   'login.submit': ['登录', 'Log in'],
+  'login.readonly': ['页面刷新后会话仅可查看；如需操作请重新登录。', 'After a reload the session can only read; log in again to make changes.'],
   'login.relogin': ['会话已失效，请重新登录', 'Your session has ended; please log in again'],
   'pw.title': ['修改密码', 'Change password'],
   'pw.must': ['首次登录须修改一次性密码', 'Change the one-time password before going on'],
