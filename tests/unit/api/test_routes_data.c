@@ -338,6 +338,65 @@ static void test_closed_loop(void **state)
 	afx_resp_free(&r);
 }
 
+/* Facts decide the clocks; a clock is met once; the tick job runs. */
+static void test_facts_clocks(void **state)
+{
+	struct afx *f = *state;
+	struct seed s;
+	struct afx_resp r;
+	char path[160];
+	json_t *c, *clocks;
+	size_t i;
+	bool found = false;
+
+	seed(f, &s);
+	snprintf(path, sizeof(path), "/api/v1/incidents/%s/facts", s.idc);
+	assert_int_equal(status_of(f, "PUT", path, s.analyst, "{\"leaked_users\":-1}",
+				   "invalid_field"), 400);
+	assert_int_equal(status_of(f, "PUT", path, s.analyst, "{\"colour\":1}",
+				   "invalid_field"), 400);
+	r = call(f, "PUT", path, s.analyst, "{\"important_data\":true}");
+	assert_int_equal(r.status, 200);
+	clocks = json_object_get(r.json, "clocks");
+	json_array_foreach(clocks, i, c)
+		if (!strcmp(json_string_value(json_object_get(c, "clock")), "datasec_report")) {
+			found = true;
+			assert_string_equal(json_string_value(json_object_get(c, "status")),
+					    "pending");
+		}
+	assert_true(found);
+	afx_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/incidents/%s/clocks/datasec_report", s.idc);
+	r = call(f, "POST", path, s.analyst, "{}");
+	assert_int_equal(r.status, 200);
+	found = false;
+	json_array_foreach(json_object_get(r.json, "clocks"), i, c)
+		if (!strcmp(json_string_value(json_object_get(c, "clock")), "datasec_report")) {
+			found = true;
+			assert_string_equal(json_string_value(json_object_get(c, "status")), "met");
+		}
+	assert_true(found);
+	afx_resp_free(&r);
+	assert_int_equal(status_of(f, "POST", path, s.analyst, NULL, "conflict"), 409);
+	snprintf(path, sizeof(path), "/api/v1/incidents/%s/clocks/cac_report", s.idc);
+	assert_int_equal(status_of(f, "POST", path, s.analyst, NULL, "conflict"), 409);
+	snprintf(path, sizeof(path), "/api/v1/incidents/%s/clocks/tea_time", s.idc);
+	assert_int_equal(status_of(f, "POST", path, s.analyst, NULL, "not_found"), 404);
+	snprintf(path, sizeof(path), "/api/v1/incidents/%s/clocks/miit_report", s.idc);
+	assert_int_equal(status_of(f, "POST", path, s.analyst, "{\"at\":\"soon\"}",
+				   "invalid_field"), 400);
+	r = call(f, "POST", "/api/v1/incidents/tick", s.analyst, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(json_is_integer(json_object_get(r.json, "auto_verified")));
+	assert_true(json_is_integer(json_object_get(r.json, "escalated")));
+	afx_resp_free(&r);
+	/* accepted risk needs a reason and an expiry */
+	move(f, s.analyst, s.idc, "transitions", "{\"to\":\"triaged\"}", 200, "triaged");
+	move(f, s.analyst, s.idc, "transitions", "{\"to\":\"accepted_risk\"}", 409, NULL);
+	move(f, s.analyst, s.idc, "transitions", "{\"to\":\"accepted_risk\",\"why\":"
+	     "\"legacy\",\"expiry\":\"2099-01-01\"}", 200, "accepted_risk");
+}
+
 static void test_unit_owner(void **state)
 {
 	struct afx *f = *state;
@@ -758,6 +817,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_list_paging, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_closed_loop, afx_setup, afx_teardown),
+		cmocka_unit_test_setup_teardown(test_facts_clocks, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_unit_owner, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_vuln_withheld, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_events, afx_setup, afx_teardown),
