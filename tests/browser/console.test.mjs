@@ -210,6 +210,7 @@ async function run(page, base) {
 
   // every other menu opens without an error in the page
   for (const [nav, root] of [
+    ['events', 'events'],
     ['registry', 'registry'],
     ['calendar', 'calendar'],
     ['intel', 'intel'],

@@ -15,12 +15,14 @@ import IntelView from './views/IntelView.vue'
 import ReportsView from './views/ReportsView.vue'
 import AuditView from './views/AuditView.vue'
 import UsersView from './views/UsersView.vue'
+import EventsView from './views/EventsView.vue'
 import TokensView from './views/TokensView.vue'
 
 // The menu: path, label key, permission.
 export const MENU: { path: string; label: string; perm: string }[] = [
   { path: '/', label: 'nav.dashboard', perm: 'events.read' },
   { path: '/incidents', label: 'nav.incidents', perm: 'incidents.read' },
+  { path: '/events', label: 'nav.events', perm: 'events.read' },
   { path: '/registry', label: 'nav.registry', perm: 'registry.read' },
   { path: '/calendar', label: 'nav.calendar', perm: 'registry.read' },
   { path: '/intel', label: 'nav.intel', perm: 'intel.read' },
@@ -40,6 +42,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/intel', component: IntelView, meta: { perm: 'intel.read' } },
   { path: '/reports', component: ReportsView, meta: { perm: 'reports.read' } },
   { path: '/audit', component: AuditView, meta: { perm: 'audit.read' } },
+  { path: '/events', component: EventsView, meta: { perm: 'events.read' } },
   { path: '/users', component: UsersView, meta: { perm: 'users.manage' } },
   { path: '/tokens', component: TokensView },
   { path: '/:rest(.*)*', redirect: '/' },
