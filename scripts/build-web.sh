@@ -19,6 +19,12 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 cd "$web"
 
+# one build at a time (two test runs may call this together)
+if command -v flock >/dev/null 2>&1; then
+	exec 9>.build-web.lock
+	flock 9
+fi
+
 stamp=node_modules/.package-lock.json
 if [ ! -d node_modules ] || [ ! -e "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
 	if ! npm ci --no-audit --no-fund --loglevel=error >"$log" 2>&1; then
