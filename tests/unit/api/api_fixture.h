@@ -11,8 +11,9 @@
  * incident/case.h, policy/policy.h, registry/bulk.h, registry/registry.h,
  * store/store.h) and <poll.h>, <netinet/in.h>, <arpa/inet.h>,
  * <sys/socket.h>, <sys/stat.h>, <strings.h>, <unistd.h>. Optionally define
- * AFX_NAME (a short lowercase tag, default "api") before including. Use afx_setup/afx_teardown as each test's setup
- * and teardown and afx_run(argc, argv, tests) in main. A test may change
+ * AFX_NAME (a short lowercase tag, default "api") before including. Use
+ * afx_setup/afx_teardown as each test's setup and teardown and
+ * afx_run(argc, argv, tests) in main. A test may change
  * f->api (rate, limits, TLS) and call afx_restart(f).
  */
 #ifndef PS_TEST_API_FIXTURE_H

@@ -359,7 +359,6 @@ static void test_console(void **state)
 {
 	struct afx *f = *state;
 	struct afx_resp r;
-	char path[400];
 
 	assert_int_equal(afx_req(f, "GET", "/", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
@@ -389,8 +388,19 @@ static void test_console(void **state)
 	assert_int_equal(r.status, 404);
 	afx_resp_free(&r);
 
-	/* escapes: "..", encoded "..", dot files, a symbolic link out of the root */
-	snprintf(path, sizeof(path), "%s/../secret.txt", f->web);
+	assert_int_equal(afx_req(f, "POST", "/", "{}", NULL, &r), 0);
+	assert_int_equal(r.status, 405);
+	assert_string_equal(hdr_of(&r, "Allow"), "GET, HEAD");
+	afx_resp_free(&r);
+}
+
+/* Escapes: "..", encoded "..", dot files, a symbolic link out of the root. */
+static void test_console_escapes(void **state)
+{
+	struct afx *f = *state;
+	struct afx_resp r;
+	char path[400];
+
 	assert_int_equal(afx_write(tmpdir, "secret.txt", "top secret\n"), 0);
 	snprintf(path, sizeof(path), "%s/link.txt", f->web);
 	{
@@ -414,10 +424,6 @@ static void test_console(void **state)
 			afx_resp_free(&r);
 		}
 	}
-	assert_int_equal(afx_req(f, "POST", "/", "{}", NULL, &r), 0);
-	assert_int_equal(r.status, 405);
-	assert_string_equal(hdr_of(&r, "Allow"), "GET, HEAD");
-	afx_resp_free(&r);
 }
 
 static void test_console_none(void **state)
@@ -771,6 +777,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_query, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_openapi, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_console, afx_setup, afx_teardown),
+		cmocka_unit_test_setup_teardown(test_console_escapes, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_console_none, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_forbidden, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_audit, afx_setup, afx_teardown),
