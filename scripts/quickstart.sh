@@ -97,3 +97,30 @@ echo "bulletin written to var/bulletin-2026-11.html"
 
 echo "== panshi audit verify =="
 "$panshi" audit verify
+
+# The console: built from web/ (npm registry), served by `panshi serve`.
+echo "== scripts/build-web.sh =="
+bash scripts/build-web.sh
+
+# First users (三员分立: the system administrator manages users; the
+# analyst works on the data). Their one-time passwords are printed once
+# and must be changed at the first login; on a later run the passwords
+# are reset to new one-time passwords so they can be printed again.
+echo "== panshi user add admin / analyst =="
+for u in admin:sysadmin analyst:analyst; do
+	name=${u%%:*} role=${u#*:}
+	if "$panshi" user list --format csv | cut -d, -f1 | grep -qx "$name"; then
+		"$panshi" user reset "$name"
+	else
+		"$panshi" user add "$name" --role "$role"
+	fi
+done
+
+listen=${PANSHI_LISTEN:-127.0.0.1:8443}
+if [ -t 0 ] && [ -t 1 ] && [ -z "${PANSHI_NO_SERVE:-}" ]; then
+	echo "== panshi serve --listen $listen (Ctrl-C stops) =="
+	exec "$panshi" serve --listen "$listen"
+else
+	echo "not serving: not run from a terminal (or PANSHI_NO_SERVE is set); start the console with"
+	echo "  PANSHI_CONFIG=$PANSHI_CONFIG PANSHI_DB=$PANSHI_DB $panshi serve --listen $listen"
+fi

@@ -53,6 +53,9 @@ fi
 
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"
+# the web console (npm registry) for the browser test; says so and goes on
+# when Node.js is missing (the browser test then skips)
+bash scripts/build-web.sh
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --test-dir "build/$preset" --output-on-failure -j2 "$@"

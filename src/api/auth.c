@@ -519,9 +519,9 @@ static int sessions_end_user(struct ps_store *st, int64_t uid, int64_t now, cons
 			keep != NULL ? keep : "");
 }
 
-static int password_set(struct ps_store *st, struct ps_audit *a, const char *actor,
-			const char *name, const char *password, const char *keep,
-			struct ps_diag *d)
+static int password_set_ex(struct ps_store *st, struct ps_audit *a, const char *actor,
+			   const char *name, const char *password, const char *keep,
+			   bool one_time, struct ps_diag *d)
 {
 	struct ps_api_user_row u;
 	char enc[ARGON_ENC], object[80];
@@ -536,17 +536,38 @@ static int password_set(struct ps_store *st, struct ps_audit *a, const char *act
 		return rc;
 	if ((rc = ps_store_begin(st)) != PS_OK)
 		return db_fail(st, rc, d, "begin");
-	rc = sql_exec(st, NULL, "UPDATE api_users SET password = ?, must_change = 0, "
-		      "password_changed_at = ? WHERE id = ?", "tii", enc, now, u.id);
+	rc = sql_exec(st, NULL, "UPDATE api_users SET password = ?, must_change = ?, "
+		      "password_changed_at = ? WHERE id = ?", "tiii", enc,
+		      (int64_t)one_time, now, u.id);
 	if (rc == PS_OK)
 		rc = sessions_end_user(st, u.id, now, keep);
 	if (rc != PS_OK)
 		db_fail(st, rc, d, "set the password");
 	snprintf(object, sizeof(object), "user:%s", u.name);
 	if (rc == PS_OK)
-		rc = audit_add(a, actor, "user.password", object, NULL, d);
+		rc = audit_add(a, actor, one_time ? "user.password_reset" : "user.password",
+			       object, NULL, d);
 	explicit_bzero(enc, sizeof(enc));
 	return tx_end(st, rc, d);
+}
+
+static int password_set(struct ps_store *st, struct ps_audit *a, const char *actor,
+			const char *name, const char *password, const char *keep,
+			struct ps_diag *d)
+{
+	return password_set_ex(st, a, actor, name, password, keep, false, d);
+}
+
+int ps_api_user_reset(struct ps_store *st, struct ps_audit *a, const char *actor,
+		      const char *name, char *otp, struct ps_diag *d)
+{
+	int rc;
+
+	if ((rc = secret_new(otp)) != PS_OK) {
+		ps_diag_set(d, "cannot make a one-time password");
+		return rc;
+	}
+	return password_set_ex(st, a, actor, name, otp, NULL, true, d);
 }
 
 int ps_api_user_set_password(struct ps_store *st, struct ps_audit *a, const char *actor,

@@ -64,6 +64,11 @@ int ps_api_user_get(struct ps_store *st, const char *name,
 int ps_api_user_set_password(struct ps_store *st, struct ps_audit *a, const char *actor,
 			     const char *name, const char *password,
 			     struct ps_diag *d) PS_MUST_USE;
+/* Replace the password with a new one-time password (written to otp,
+ * PS_API_SECRET_LEN bytes) that must be changed at the next login; ends
+ * every session of the user. Audited as "user.password_reset". */
+int ps_api_user_reset(struct ps_store *st, struct ps_audit *a, const char *actor,
+		      const char *name, char *otp, struct ps_diag *d) PS_MUST_USE;
 int ps_api_user_set_role(struct ps_store *st, struct ps_audit *a, const char *actor,
 			 const char *name, enum ps_api_role role, const char *units,
 			 struct ps_diag *d) PS_MUST_USE;

@@ -61,6 +61,7 @@ const struct ps_cli_cmd *const ps_cli_cmds[] = {
 	&ps_cmd_user_add,
 	&ps_cmd_user_list,
 	&ps_cmd_user_passwd,
+	&ps_cmd_user_reset,
 	&ps_cmd_user_role,
 	&ps_cmd_user_disable,
 	&ps_cmd_user_enable,

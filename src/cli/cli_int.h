@@ -59,6 +59,7 @@ extern const struct ps_cli_cmd ps_cmd_report_bulletin, ps_cmd_report_notice;
 extern const struct ps_cli_cmd ps_cmd_report_incident;
 extern const struct ps_cli_cmd ps_cmd_serve;
 extern const struct ps_cli_cmd ps_cmd_user_add, ps_cmd_user_list, ps_cmd_user_passwd;
+extern const struct ps_cli_cmd ps_cmd_user_reset;
 extern const struct ps_cli_cmd ps_cmd_user_role, ps_cmd_user_disable, ps_cmd_user_enable;
 extern const struct ps_cli_cmd ps_cmd_token_create, ps_cmd_token_list, ps_cmd_token_revoke;
 

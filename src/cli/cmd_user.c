@@ -244,6 +244,28 @@ static int run_passwd(struct ps_cli *cli, int argc, char **argv)
 	return PS_CLI_OK;
 }
 
+static int run_reset(struct ps_cli *cli, int argc, char **argv)
+{
+	char otp[PS_API_SECRET_LEN];
+	struct ps_diag d = {{0}};
+	struct user_opts o;
+	int rc;
+
+	if ((rc = parse_opts(cli, &ps_cmd_user_reset, argc, argv, "", 1, &o)) != PS_CLI_OK)
+		return rc;
+	if (open_all(cli) != PS_CLI_OK)
+		return PS_CLI_FAIL;
+	rc = ps_api_user_reset(cli->store, cli->audit->audit, cli->audit->actor, o.pos[0],
+			       otp, &d);
+	if (rc != PS_OK)
+		return fail(cli, rc, &d);
+	fprintf(cli->out, "password of '%s' reset; its sessions have ended\n", o.pos[0]);
+	fprintf(cli->out, "one-time password (shown once; it must be changed at the "
+		"first login): %s\n", otp);
+	explicit_bzero(otp, sizeof(otp));
+	return PS_CLI_OK;
+}
+
 static int run_role(struct ps_cli *cli, int argc, char **argv)
 {
 	struct ps_diag d = {{0}};
@@ -401,6 +423,8 @@ USER_CMD(user, add, run_add,
 USER_CMD(user, list, run_list, "panshi user list [--format table|json|csv]", "list users");
 USER_CMD(user, passwd, run_passwd, "panshi user passwd NAME (password on stdin)",
 	 "set a password");
+USER_CMD(user, reset, run_reset, "panshi user reset NAME",
+	 "replace a password with a new one-time password (printed once)");
 USER_CMD(user, role, run_role, "panshi user role NAME ROLE [--units U1,U2]",
 	 "change a user's role");
 USER_CMD(user, disable, run_disable, "panshi user disable NAME", "disable a user");

@@ -1205,6 +1205,23 @@ static const char m5_pg[] =
 	;
 
 /*
+ * Migration 6: indexes for the incident list of the API and console at a
+ * million incidents (filters by unit, state, kind, level and assignee
+ * with the default newest-first order; sorts by severity, first seen and
+ * evidence count). Same text on both backends.
+ */
+static const char m6_both[] =
+	"CREATE INDEX incidents_unit_last_seen ON incidents (unit, last_seen);\n"
+	"CREATE INDEX incidents_state_last_seen ON incidents (state, last_seen);\n"
+	"CREATE INDEX incidents_kind_last_seen ON incidents (kind, last_seen);\n"
+	"CREATE INDEX incidents_level_last_seen ON incidents (level, last_seen);\n"
+	"CREATE INDEX incidents_assignee ON incidents (assignee);\n"
+	"CREATE INDEX incidents_severity ON incidents (severity, last_seen);\n"
+	"CREATE INDEX incidents_first_seen ON incidents (first_seen);\n"
+	"CREATE INDEX incidents_event_count ON incidents (event_count);\n"
+	"CREATE INDEX incidents_created_at ON incidents (created_at);\n";
+
+/*
  * schema_migrations itself is created before migration 1 runs (the
  * runner needs it to know where it stands); migration 1 creates the rest.
  */
@@ -1214,6 +1231,7 @@ const struct ps_store_migration ps_store_migrations[] = {
 	{3, "registry", m3_sqlite, m3_pg},
 	{4, "incidents", m4_sqlite, m4_pg},
 	{5, "users, sessions, tokens", m5_sqlite, m5_pg},
+	{6, "incident indexes", m6_both, m6_both},
 };
 
 const size_t ps_store_n_migrations = PS_ARRAY_LEN(ps_store_migrations);

@@ -247,6 +247,21 @@ static void test_one_time(void **state)
 	/* no password and nowhere to put one */
 	assert_int_equal(ps_api_user_create(f->st, f->a, "cli:root", "x", NULL, PS_ROLE_ANALYST,
 					    NULL, NULL, NULL, &d), PS_EINVAL);
+
+	/* a reset: a new one-time password, the old password refused */
+	{
+		char otp2[PS_API_SECRET_LEN];
+
+		OK(ps_api_user_reset(f->st, f->a, "cli:root", "admin", otp2, &d));
+		assert_int_equal(strlen(otp2), PS_API_SECRET_LEN - 1);
+		assert_string_not_equal(otp2, otp);
+		OK(ps_api_user_get(f->st, "admin", &row, &d));
+		assert_true(row.must_change);
+		assert_int_equal(login(f, "admin", PW, "10.0.0.2", t, &u, &d), PS_API_EDENIED);
+		OK(login(f, "admin", otp2, "10.0.0.2", t, &u, &d));
+		assert_int_equal(ps_api_user_reset(f->st, f->a, "cli:root", "nobody", otp2, &d),
+				 PS_ENOENT);
+	}
 }
 
 /* login_failures = 3 within login_window = 60 s. */
