@@ -36,6 +36,9 @@ mount --bind /dev "$root/dev"
 mount --bind /dev/pts "$root/dev/pts"
 mount -t tmpfs tmpfs "$root/dev/shm"
 
+# The chroot shares the host's network: PANSHI_PG_PORT (when set) moves its
+# throwaway PostgreSQL off the port a test run on the host may be using.
 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+	${PANSHI_PG_PORT:+PANSHI_PG_PORT=$PANSHI_PG_PORT} \
 	bash -c 'cd /work/panshi && bash scripts/quickstart.sh && bash scripts/test.sh'
 echo "fresh-debian-check: both README commands passed in $root"
