@@ -31,6 +31,16 @@ debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.debootstrap.log
 mkdir -p "$root/work"
 git clone -q . "$root/work/panshi"
 cp /etc/resolv.conf "$root/etc/"
+# Where the machine reaches the npm registry through an egress proxy with a
+# CA of its own (installed under /usr/local/share/ca-certificates), the
+# chroot gets the same trust: the ca-certificates package that setup.sh
+# installs adds these files to /etc/ssl/certs, and Node.js reads that bundle.
+extra_ca=
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+	mkdir -p "$root/usr/local/share/ca-certificates"
+	cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+	extra_ca=/etc/ssl/certs/ca-certificates.crt
+fi
 mount -t proc proc "$root/proc"
 mount --bind /dev "$root/dev"
 mount --bind /dev/pts "$root/dev/pts"
@@ -40,5 +50,6 @@ mount -t tmpfs tmpfs "$root/dev/shm"
 # throwaway PostgreSQL off the port a test run on the host may be using.
 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 	${PANSHI_PG_PORT:+PANSHI_PG_PORT=$PANSHI_PG_PORT} \
+	${extra_ca:+NODE_EXTRA_CA_CERTS=$extra_ca} \
 	bash -c 'cd /work/panshi && bash scripts/quickstart.sh && bash scripts/test.sh'
 echo "fresh-debian-check: both README commands passed in $root"

@@ -21,6 +21,8 @@ PKGS=(
 	chromium fonts-wqy-microhei
 	# benchmarks: wrk loads the API on loopback
 	wrk
+	# the console's npm packages come over HTTPS
+	ca-certificates
 )
 
 missing=()
