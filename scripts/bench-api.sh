@@ -6,7 +6,8 @@
 # page) and, in the same run as the baseline, against /api/v1/health,
 # which touches no table. Reports requests/s, p50 and p99 latency and the
 # list's throughput as a ratio to the baseline in build/bench/api.txt.
-# A benchmark, never a test: timings depend on the machine's load.
+# A benchmark, never a test: timings depend on the machine's load. wrk
+# runs one thread, so on a 2-core machine the server keeps a core of its own.
 #
 #   bash scripts/bench-api.sh [INCIDENTS (1000000)] [SECONDS (20)]
 #   PANSHI_BENCH_DB=postgresql://... bash scripts/bench-api.sh   (PostgreSQL)
@@ -81,6 +82,7 @@ if [ ! -e "$work/loaded-$n-$(basename "$db")" ]; then
 	touch "$work/loaded-$n-$(basename "$db")"
 fi
 
+"$panshi" --quiet init   # migrations of a store built by an older panshi
 "$panshi" user add bench --role analyst --password-stdin <<<"bench-password-123" >/dev/null 2>&1 || true
 # the secret is the last line of `token create`
 token=$("$panshi" token create --user bench --label bench | tail -1)
@@ -99,7 +101,7 @@ base=http://127.0.0.1:$port/api/v1
 
 measure() { # name url -> "name rps p50_ms p99_ms"
 	local r
-	r=$(wrk -t2 -c"$conns" -d"${secs}s" --latency -H "Authorization: Bearer $token" "$2")
+	r=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Authorization: Bearer $token" "$2")
 	echo "$r" >> "$work/wrk.log"
 	awk -v name="$1" '
 		function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
@@ -114,7 +116,7 @@ first=$(measure incidents_first_page "$base/incidents?limit=50")
 filtered=$(measure incidents_filtered "$base/incidents?state=open&unit=U-IDC-01&limit=50&offset=1000")
 sorted=$(measure incidents_by_severity "$base/incidents?unit=U-IDC-01&sort=-severity&limit=50")
 {
-	echo "# bench-api: $n incidents, $(date -u +%Y-%m-%dT%H:%M:%SZ), wrk -t2 -c$conns -d${secs}s, $(nproc) cores, backend ${db%%:*}"
+	echo "# bench-api: $n incidents, $(date -u +%Y-%m-%dT%H:%M:%SZ), wrk -t1 -c$conns -d${secs}s, $(nproc) cores, backend ${db%%:*}"
 	echo "# name requests_per_s p50_ms p99_ms non_2xx ratio_to_health"
 	hr=$(echo "$health" | awk '{print $2}')
 	for l in "$health" "$first" "$filtered" "$sorted"; do

@@ -213,7 +213,7 @@ static unsigned list_filter(struct ps_api_req *rq, struct ps_api_resp *rs,
 
 /*
  * Totals of the list. Counting a million rows costs tens of milliseconds
- * on every page, so a total is kept for COUNT_TTL per server and filter
+ * on every page, so a total is kept for COUNT_TTL (10 s) per server and filter
  * (then refreshed by one request while the others use the old value).
  * Actions through this API bump `count_gen`, which is part of the key, so
  * they show at once; changes by other processes (the CLI, a correlating
@@ -221,7 +221,7 @@ static unsigned list_filter(struct ps_api_req *rq, struct ps_api_resp *rs,
  * are never cached.
  */
 #define COUNT_SLOTS 64
-#define COUNT_TTL (2 * PS_USEC_PER_SEC)
+#define COUNT_TTL (10 * PS_USEC_PER_SEC)
 
 static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_uint_fast64_t count_gen;
