@@ -202,15 +202,38 @@ static unsigned h_logout(struct ps_api_req *rq, struct ps_api_resp *rs)
 
 /* ---- the current user ---- */
 
+/* The CSRF token of the request's cookie session, so a console reloaded
+ * in the browser can write again without a new login. Only same-origin
+ * pages can read the answer (no CORS), and the cookie is SameSite=Strict. */
+static json_t *session_csrf(struct ps_api_req *rq)
+{
+	struct ps_stmt *s = NULL;
+	json_t *j = NULL;
+
+	if (rq->user->via_token || rq->user->session_id[0] == '\0')
+		return NULL;
+	if (ps_store_prepare(rq->th->st, "SELECT csrf FROM api_sessions WHERE id = ? "
+			     "AND ended_at IS NULL", &s) == PS_OK &&
+	    ps_store_stmt_bind_text(s, 1, rq->user->session_id) == PS_OK &&
+	    ps_store_stmt_step(s) == PS_OK && ps_store_stmt_column_text(s, 0) != NULL)
+		j = json_string(ps_store_stmt_column_text(s, 0));
+	ps_store_stmt_finalize(s);
+	return j;
+}
+
 static unsigned h_me(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
 	struct ps_diag d = {{0}};
 	struct ps_api_user_row row;
+	json_t *o, *csrf;
 	int rc = ps_api_user_get(rq->th->st, rq->user->name, &row, &d);
 
 	if (rc != PS_OK)
 		return ps_api_error_rc(rs, rc, &d);
-	return ps_api_json(rs, 200, me_json(&row));
+	o = me_json(&row);
+	if (o != NULL && (csrf = session_csrf(rq)) != NULL)
+		json_object_set_new(o, "csrf_token", csrf);
+	return ps_api_json(rs, 200, o);
 }
 
 static unsigned h_password(struct ps_api_req *rq, struct ps_api_resp *rs)

@@ -208,6 +208,13 @@ async function run(page, base) {
   const h2 = await page.$$eval('h2', (hs) => hs.map((h) => h.textContent?.trim()))
   check(h2.includes('Timeline') && h2.includes('Evidence'), `English headings: ${h2.join(', ')}`)
 
+  // a reload keeps the session able to write (its CSRF token comes back from /me)
+  await page.reload()
+  await page.waitForSelector('[data-test=timeline]')
+  check(!(await page.$('[data-test=readonly]')), 'no read-only bar after a reload')
+  check(!!(await page.$('[data-test=move-verified]')) || !!(await page.$('[data-test=move-in_progress]')),
+    'the moves are offered after a reload')
+
   // every other menu opens without an error in the page
   for (const [nav, root] of [
     ['events', 'events'],

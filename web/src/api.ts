@@ -144,7 +144,13 @@ export async function loadMe(): Promise<Me | null> {
     return null
   }
   try {
-    session.me = await request<Me>('GET', '/me', { quiet401: true })
+    // a reloaded page gets its session's CSRF token back, so it can write
+    const me = await request<Me & { csrf_token?: string }>('GET', '/me', { quiet401: true })
+    if (me && me.csrf_token) {
+      session.csrf = me.csrf_token
+      delete me.csrf_token
+    }
+    session.me = me
   } catch {
     session.me = null
   }

@@ -255,6 +255,9 @@ static void test_session(void **state)
 	assert_string_equal(json_string_value(json_object_get(r.json, "role")), "analyst");
 	assert_string_equal(json_string_value(json_object_get(r.json, "role_zh")), "分析员");
 	assert_true(json_array_size(json_object_get(r.json, "permissions")) >= 9);
+	/* a reloaded console gets its session's CSRF token back from /me */
+	assert_string_equal(json_string_value(json_object_get(r.json, "csrf_token")),
+			    csrf + strlen("X-CSRF-Token: "));
 	afx_resp_free(&r);
 	assert_int_equal(afx_req(f, "POST", "/api/v1/tokens", "{\"label\":\"x\"}", without,
 				 &r), 0);
