@@ -190,72 +190,6 @@ static bool password_verify(const char *enc, const char *pw)
 
 /* ---- small store helpers ---- */
 
-/* Bind by `types`: 't' text (const char *, NULL binds NULL), 'i' int64_t,
- * 'n' int64_t where 0 binds NULL. */
-static int vbind(struct ps_stmt *q, const char *types, va_list ap)
-{
-	int rc = PS_OK;
-
-	for (int i = 0; types[i] != '\0' && rc == PS_OK; i++) {
-		if (types[i] == 't') {
-			rc = ps_store_stmt_bind_text(q, i + 1, va_arg(ap, const char *));
-		} else {
-			int64_t v = va_arg(ap, int64_t);
-
-			if (types[i] == 'n' && v == 0)
-				rc = ps_store_stmt_bind_null(q, i + 1);
-			else
-				rc = ps_store_stmt_bind_int64(q, i + 1, v);
-		}
-	}
-	return rc;
-}
-
-/* Prepare `sql` and bind the arguments; *q is finalized by the caller. */
-static int sql_prep(struct ps_store *st, struct ps_stmt **q, const char *sql,
-		    const char *types, ...)
-{
-	va_list ap;
-	int rc;
-
-	if ((rc = ps_store_prepare(st, sql, q)) != PS_OK)
-		return rc;
-	va_start(ap, types);
-	rc = vbind(*q, types, ap);
-	va_end(ap);
-	if (rc != PS_OK) {
-		ps_store_stmt_finalize(*q);
-		*q = NULL;
-	}
-	return rc;
-}
-
-/* Run a statement without result rows; *changes (may be NULL) = rows. */
-static int sql_exec(struct ps_store *st, int64_t *changes, const char *sql,
-		    const char *types, ...)
-{
-	struct ps_stmt *q;
-	va_list ap;
-	int rc;
-
-	if ((rc = ps_store_prepare(st, sql, &q)) != PS_OK)
-		return rc;
-	va_start(ap, types);
-	rc = vbind(q, types, ap);
-	va_end(ap);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_step(q);
-	if (rc == PS_EOF) {
-		rc = PS_OK;
-		if (changes != NULL)
-			*changes = ps_store_stmt_changes(q);
-	} else if (rc == PS_OK) {
-		rc = PS_EINVAL; /* a row from a statement that should have none */
-	}
-	ps_store_stmt_finalize(q);
-	return rc;
-}
-
 /* End a transaction: commit on success, else roll back and keep rc. */
 static int tx_end(struct ps_store *st, int rc, struct ps_diag *d)
 {
@@ -397,7 +331,7 @@ int ps_api_user_create(struct ps_store *st, struct ps_audit *a, const char *acto
 		return rc;
 	if ((rc = ps_store_begin(st)) != PS_OK)
 		return db_fail(st, rc, d, "begin");
-	rc = sql_prep(st, &q, "INSERT INTO api_users (name, password, role, units, "
+	rc = ps_store_prepare_args(st, &q, "INSERT INTO api_users (name, password, role, units, "
 		      "must_change, created_at, password_changed_at) "
 		      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING "
 		      "RETURNING id", "ttttiii", name, enc,
@@ -466,7 +400,7 @@ static int user_find(struct ps_store *st, const char *name, struct ps_api_user_r
 	int rc;
 
 	snprintf(sql, sizeof(sql), "%sWHERE name = ?", user_cols);
-	if ((rc = sql_prep(st, &q, sql, "t", name)) != PS_OK)
+	if ((rc = ps_store_prepare_args(st, &q, sql, "t", name)) != PS_OK)
 		return rc;
 	rc = ps_store_stmt_step(q);
 	if (rc == PS_OK)
@@ -514,7 +448,7 @@ int ps_api_user_list(struct ps_store *st, ps_api_user_fn fn, void *arg, struct p
 /* End every open session of user `uid` at `now` but `keep` (may be NULL). */
 static int sessions_end_user(struct ps_store *st, int64_t uid, int64_t now, const char *keep)
 {
-	return sql_exec(st, NULL, "UPDATE api_sessions SET ended_at = ? "
+	return ps_store_run(st, NULL, "UPDATE api_sessions SET ended_at = ? "
 			"WHERE user_id = ? AND ended_at IS NULL AND id <> ?", "iit", now, uid,
 			keep != NULL ? keep : "");
 }
@@ -536,7 +470,7 @@ static int password_set_ex(struct ps_store *st, struct ps_audit *a, const char *
 		return rc;
 	if ((rc = ps_store_begin(st)) != PS_OK)
 		return db_fail(st, rc, d, "begin");
-	rc = sql_exec(st, NULL, "UPDATE api_users SET password = ?, must_change = ?, "
+	rc = ps_store_run(st, NULL, "UPDATE api_users SET password = ?, must_change = ?, "
 		      "password_changed_at = ? WHERE id = ?", "tiii", enc,
 		      (int64_t)one_time, now, u.id);
 	if (rc == PS_OK)
@@ -614,7 +548,7 @@ int ps_api_user_set_role(struct ps_store *st, struct ps_audit *a, const char *ac
 		return db_fail(st, rc, d, "begin");
 	rc = ps_api_user_get(st, name, &u, d);
 	if (rc == PS_OK) {
-		rc = sql_exec(st, NULL, "UPDATE api_users SET role = ?, units = ? WHERE id = ?",
+		rc = ps_store_run(st, NULL, "UPDATE api_users SET role = ?, units = ? WHERE id = ?",
 			      "tti", ps_api_role_name(role), units != NULL ? units : "", u.id);
 		if (rc != PS_OK)
 			db_fail(st, rc, d, "set the role");
@@ -640,7 +574,7 @@ int ps_api_user_set_disabled(struct ps_store *st, struct ps_audit *a, const char
 		return db_fail(st, rc, d, "begin");
 	rc = ps_api_user_get(st, name, &u, d);
 	if (rc == PS_OK) {
-		rc = sql_exec(st, NULL, "UPDATE api_users SET disabled = ? WHERE id = ?",
+		rc = ps_store_run(st, NULL, "UPDATE api_users SET disabled = ? WHERE id = ?",
 			      "ii", (int64_t)disabled, u.id);
 		if (rc == PS_OK && disabled)
 			rc = sessions_end_user(st, u.id, now, NULL);
@@ -698,7 +632,7 @@ static int login_locked(struct ps_store *st, const struct limits *l, const char 
 	int64_t since = now - l->window_us;
 	int rc;
 
-	rc = sql_prep(st, &q, "SELECT (SELECT count(*) FROM api_login_failures "
+	rc = ps_store_prepare_args(st, &q, "SELECT (SELECT count(*) FROM api_login_failures "
 		      "WHERE name = ? AND ts > ?), (SELECT count(*) FROM "
 		      "api_login_failures WHERE client = ? AND ts > ?)", "titi",
 		      name, since, client, since);
@@ -724,20 +658,20 @@ static int login_record(struct ps_store *st, struct ps_audit *a, const struct li
 		return db_fail(st, rc, d, "begin");
 	snprintf(object, sizeof(object), "user:%s", name);
 	if (ok != NULL) {
-		rc = sql_exec(st, NULL, "UPDATE api_users SET last_login = ? WHERE id = ?",
+		rc = ps_store_run(st, NULL, "UPDATE api_users SET last_login = ? WHERE id = ?",
 			      "ii", now, ok->id);
 		if (rc == PS_OK)
-			rc = sql_exec(st, NULL, "DELETE FROM api_login_failures WHERE name = ?",
+			rc = ps_store_run(st, NULL, "DELETE FROM api_login_failures WHERE name = ?",
 				      "t", name);
 		snprintf(actor, sizeof(actor), "web:%s", name);
 		if (rc == PS_OK)
 			rc = audit_add(a, actor, "auth.login", object,
 				       json_pack("{s:s}", "client", client), d);
 	} else {
-		rc = sql_exec(st, NULL, "DELETE FROM api_login_failures WHERE ts <= ?", "i",
+		rc = ps_store_run(st, NULL, "DELETE FROM api_login_failures WHERE ts <= ?", "i",
 			      now - l->window_us);
 		if (rc == PS_OK && !locked)
-			rc = sql_exec(st, NULL, "INSERT INTO api_login_failures (name, client, ts) "
+			rc = ps_store_run(st, NULL, "INSERT INTO api_login_failures (name, client, ts) "
 				      "VALUES (?, ?, ?)", "tti", name, client, now);
 		snprintf(actor, sizeof(actor), "web:anonymous");
 		if (rc == PS_OK)
@@ -811,7 +745,7 @@ int ps_api_session_create(struct ps_store *st, const struct ps_api_user *u, int6
 		ps_diag_set(d, "cannot draw a session secret");
 		return rc;
 	}
-	rc = sql_exec(st, NULL, "INSERT INTO api_sessions (id, user_id, csrf, created_at, "
+	rc = ps_store_run(st, NULL, "INSERT INTO api_sessions (id, user_id, csrf, created_at, "
 		      "last_seen) VALUES (?, ?, ?, ?, ?)", "titii", id, u->id, csrf, now, now);
 	return rc != PS_OK ? db_fail(st, rc, d, "create the session") : PS_OK;
 }
@@ -819,7 +753,7 @@ int ps_api_session_create(struct ps_store *st, const struct ps_api_user *u, int6
 int ps_api_session_end(struct ps_store *st, const char *session_id, struct ps_diag *d)
 {
 	int64_t n = 0;
-	int rc = sql_exec(st, &n, "UPDATE api_sessions SET ended_at = ? WHERE id = ? "
+	int rc = ps_store_run(st, &n, "UPDATE api_sessions SET ended_at = ? WHERE id = ? "
 			  "AND ended_at IS NULL", "it", ps_time_now_us(),
 			  session_id != NULL ? session_id : "");
 
@@ -861,7 +795,7 @@ int ps_api_token_create(struct ps_store *st, struct ps_audit *a, const char *act
 		return db_fail(st, rc, d, "begin");
 	rc = ps_api_user_get(st, name, &u, d);
 	if (rc == PS_OK)
-		rc = sql_prep(st, &q, "INSERT INTO api_tokens (user_id, label, digest, "
+		rc = ps_store_prepare_args(st, &q, "INSERT INTO api_tokens (user_id, label, digest, "
 			      "created_at, expires) VALUES (?, ?, ?, ?, ?) RETURNING id",
 			      "ittin", u.id, label, digest, now, expires);
 	if (rc == PS_OK && (rc = ps_store_stmt_step(q)) == PS_OK)
@@ -892,7 +826,7 @@ int ps_api_token_revoke(struct ps_store *st, struct ps_audit *a, const char *act
 
 	if ((rc = ps_store_begin(st)) != PS_OK)
 		return db_fail(st, rc, d, "begin");
-	rc = sql_exec(st, &n, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? "
+	rc = ps_store_run(st, &n, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? "
 		      "AND revoked_at IS NULL", "ii", ps_time_now_us(), id);
 	if (rc != PS_OK) {
 		db_fail(st, rc, d, "revoke the token");
@@ -914,7 +848,7 @@ int ps_api_token_list(struct ps_store *st, const char *name, ps_api_token_fn fn,
 	const char *s;
 	int rc;
 
-	rc = sql_prep(st, &q, "SELECT t.id, u.name, t.label, t.created_at, t.expires, "
+	rc = ps_store_prepare_args(st, &q, "SELECT t.id, u.name, t.label, t.created_at, t.expires, "
 		      "t.last_used, t.revoked_at FROM api_tokens t JOIN api_users u "
 		      "ON u.id = t.user_id WHERE (CAST(? AS TEXT) IS NULL OR u.name = ?) ORDER BY t.id",
 		      "tt", name, name);
@@ -976,7 +910,7 @@ static enum ps_api_err auth_token(struct ps_store *st, const char *secret, int64
 	*why = "invalid or revoked token";
 	if (strlen(secret) != PS_API_SECRET_LEN - 1 || secret_digest(secret, digest) != PS_OK)
 		return PS_API_UNAUTHORIZED;
-	rc = sql_prep(st, &q, "SELECT t.id, t.expires, t.last_used, " AUTH_USER_COLS
+	rc = ps_store_prepare_args(st, &q, "SELECT t.id, t.expires, t.last_used, " AUTH_USER_COLS
 		      " FROM api_tokens t JOIN api_users u ON u.id = t.user_id "
 		      "WHERE t.digest = ? AND t.revoked_at IS NULL", "t", digest);
 	if (rc == PS_OK && (rc = ps_store_stmt_step(q)) == PS_OK) {
@@ -1001,7 +935,7 @@ static enum ps_api_err auth_token(struct ps_store *st, const char *secret, int64
 		return PS_API_UNAUTHORIZED;
 	}
 	if (used == 0 || now - used >= TOKEN_TOUCH_US) {
-		if (sql_exec(st, NULL, "UPDATE api_tokens SET last_used = ? WHERE id = ?",
+		if (ps_store_run(st, NULL, "UPDATE api_tokens SET last_used = ? WHERE id = ?",
 			     "ii", now, tid) != PS_OK)
 			ps_log_warn("auth", "cannot note the use of token %" PRId64 ": %s", tid,
 				    ps_store_errmsg(st));
@@ -1063,7 +997,7 @@ static enum ps_api_err auth_session(struct ps_store *st, const struct ps_api_req
 	*why = "not logged in or the session has ended";
 	if (secret_digest(secret, id) != PS_OK)
 		return PS_API_UNAUTHORIZED;
-	rc = sql_prep(st, &q, "SELECT s.csrf, s.created_at, s.last_seen, " AUTH_USER_COLS
+	rc = ps_store_prepare_args(st, &q, "SELECT s.csrf, s.created_at, s.last_seen, " AUTH_USER_COLS
 		      " FROM api_sessions s JOIN api_users u ON u.id = s.user_id "
 		      "WHERE s.id = ? AND s.ended_at IS NULL", "t", id);
 	if (rc == PS_OK && (rc = ps_store_stmt_step(q)) == PS_OK) {
@@ -1082,7 +1016,7 @@ static enum ps_api_err auth_session(struct ps_store *st, const struct ps_api_req
 		return PS_API_UNAVAILABLE;
 	}
 	if (rq->now - seen >= l.idle_us || rq->now - created >= l.max_us || off[0]) {
-		if (sql_exec(st, NULL, "UPDATE api_sessions SET ended_at = ? WHERE id = ? "
+		if (ps_store_run(st, NULL, "UPDATE api_sessions SET ended_at = ? WHERE id = ? "
 			     "AND ended_at IS NULL", "it", rq->now, id) != PS_OK)
 			ps_log_warn("auth", "cannot end a session: %s", ps_store_errmsg(st));
 		*why = off[0] ? "the user is disabled" : "the session has expired";
@@ -1095,7 +1029,7 @@ static enum ps_api_err auth_session(struct ps_store *st, const struct ps_api_req
 		return PS_API_CSRF;
 	}
 	if (rq->now - seen >= SESSION_TOUCH_US &&
-	    sql_exec(st, NULL, "UPDATE api_sessions SET last_seen = ? WHERE id = ?", "it",
+	    ps_store_run(st, NULL, "UPDATE api_sessions SET last_seen = ? WHERE id = ?", "it",
 		     rq->now, id) != PS_OK)
 		ps_log_warn("auth", "cannot touch a session: %s", ps_store_errmsg(st));
 	u->via_token = false;

@@ -155,28 +155,11 @@ int ps_case_facts_check(const struct ps_policy *p, const char *json,
 
 static int write_facts(struct ps_case_ctx *cx, const struct ps_case *c, int64_t when)
 {
-	struct ps_stmt *s = NULL;
-	int rc;
-
-	rc = ps_store_prepare(cx->st, "UPDATE incidents SET facts = ?, level = ?, "
-			      "reporter = ?, rectify_severity = ?, updated_at = ? "
-			      "WHERE id = ?", &s);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_text(s, 1, c->facts);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_text(s, 2, ps_inc_level_name(c->level));
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_text(s, 3, ps_inc_reporter_name(c->reporter));
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_text(s, 4, ps_inc_severity_name(c->rectify_severity));
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 5, when);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 6, c->id);
-	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_EOF)
-		rc = PS_OK;
-	ps_store_stmt_finalize(s);
-	return rc;
+	return ps_store_run(cx->st, NULL, "UPDATE incidents SET facts = ?, level = ?, "
+			    "reporter = ?, rectify_severity = ?, updated_at = ? WHERE id = ?",
+			    "ttttii", c->facts, ps_inc_level_name(c->level),
+			    ps_inc_reporter_name(c->reporter),
+			    ps_inc_severity_name(c->rectify_severity), when, c->id);
 }
 
 int ps_case_set_facts(struct ps_case_ctx *cx, int64_t id, const char *json,
@@ -317,33 +300,12 @@ static int tick_expire(struct ps_case_ctx *cx, int64_t id, int64_t now,
 static int set_step(struct ps_case_ctx *cx, int64_t id, const char *kind,
 		    int64_t step, struct ps_diag *d)
 {
-	struct ps_stmt *s = NULL;
-	int rc;
+	int rc = ps_store_run(cx->st, NULL, "UPDATE incident_clocks SET escalated_step = ? "
+			      "WHERE incident_id = ? AND kind = ?", "iit", step, id, kind);
 
-	rc = ps_store_prepare(cx->st, "UPDATE incident_clocks SET escalated_step = ? "
-			      "WHERE incident_id = ? AND kind = ?", &s);
 	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 1, step);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 2, id);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_text(s, 3, kind);
-	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_EOF)
-		rc = PS_OK;
-	ps_store_stmt_finalize(s);
-	if (rc != PS_OK)
-		return ps_case_dbfail(cx, "escalate", d);
-	rc = ps_store_prepare(cx->st, "UPDATE incidents SET escalation_step = ? "
-			      "WHERE id = ? AND escalation_step < ?", &s);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 1, step);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 2, id);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 3, step);
-	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_EOF)
-		rc = PS_OK;
-	ps_store_stmt_finalize(s);
+		rc = ps_store_run(cx->st, NULL, "UPDATE incidents SET escalation_step = ? "
+				  "WHERE id = ? AND escalation_step < ?", "iii", step, id, step);
 	return rc == PS_OK ? PS_OK : ps_case_dbfail(cx, "escalate", d);
 }
 

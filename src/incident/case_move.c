@@ -39,60 +39,23 @@ static int facts_restart(const char *facts, int64_t when, char **out)
 	return *out ? PS_OK : PS_ENOMEM;
 }
 
-static int bind_opt(struct ps_stmt *s, int i, int64_t v)
-{
-	return v > 0 ? ps_store_stmt_bind_int64(s, i, v) : ps_store_stmt_bind_null(s, i);
-}
-
 static int write_state(struct ps_case_ctx *cx, const struct ps_case *c, int64_t when)
 {
-	struct ps_stmt *s = NULL;
-	int rc;
-
-	rc = ps_store_prepare(cx->st,
-			      "UPDATE incidents SET state = ?, state_since = ?, "
-			      "rectified_at = ?, handling_ended_at = ?, risk_expiry = ?, "
-			      "reopen_count = ?, facts = ?, assignee = ?, updated_at = ? "
-			      "WHERE id = ?", &s);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_text(s, 1, ps_inc_state_name(c->state));
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 2, c->state_since);
-	if (rc == PS_OK)
-		rc = bind_opt(s, 3, c->rectified_at);
-	if (rc == PS_OK)
-		rc = bind_opt(s, 4, c->handling_ended_at);
-	if (rc == PS_OK)
-		rc = bind_opt(s, 5, c->risk_expiry);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 6, c->reopen_count);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_text(s, 7, c->facts);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_text(s, 8, c->assignee);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 9, when);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 10, c->id);
-	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_EOF)
-		rc = PS_OK;
-	ps_store_stmt_finalize(s);
-	return rc;
+	/* 'n': a time of 0 (never) is stored as NULL */
+	return ps_store_run(cx->st, NULL,
+			    "UPDATE incidents SET state = ?, state_since = ?, "
+			    "rectified_at = ?, handling_ended_at = ?, risk_expiry = ?, "
+			    "reopen_count = ?, facts = ?, assignee = ?, updated_at = ? "
+			    "WHERE id = ?", "tinnnittii", ps_inc_state_name(c->state),
+			    c->state_since, c->rectified_at, c->handling_ended_at,
+			    c->risk_expiry, c->reopen_count, c->facts, c->assignee, when,
+			    c->id);
 }
 
 static int drop_rectify_clock(struct ps_case_ctx *cx, int64_t id)
 {
-	struct ps_stmt *s = NULL;
-	int rc;
-
-	rc = ps_store_prepare(cx->st, "DELETE FROM incident_clocks WHERE "
-			      "incident_id = ? AND kind = 'rectification'", &s);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 1, id);
-	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_EOF)
-		rc = PS_OK;
-	ps_store_stmt_finalize(s);
-	return rc;
+	return ps_store_run(cx->st, NULL, "DELETE FROM incident_clocks WHERE "
+			    "incident_id = ? AND kind = 'rectification'", "i", id);
 }
 
 int ps_case_move_row(struct ps_case_ctx *cx, struct ps_case *c,

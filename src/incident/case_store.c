@@ -603,49 +603,20 @@ int ps_case_clocks_get(struct ps_case_ctx *cx, const struct ps_case *c,
 static int clock_upsert(struct ps_case_ctx *cx, int64_t id,
 			const struct ps_inc_clock *k)
 {
-	struct ps_stmt *s = NULL;
-	int rc;
-
-	rc = ps_store_prepare(cx->st,
-			      "INSERT INTO incident_clocks (incident_id, kind, "
-			      "start_at, deadline, policy_id, source) VALUES "
-			      "(?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id, kind) DO "
-			      "UPDATE SET start_at = excluded.start_at, deadline = "
-			      "excluded.deadline, policy_id = excluded.policy_id, "
-			      "source = excluded.source", &s);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 1, id);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_text(s, 2, k->name);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 3, k->start);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 4, k->deadline);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_text(s, 5, k->policy_id);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_text(s, 6, k->source);
-	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_EOF)
-		rc = PS_OK;
-	ps_store_stmt_finalize(s);
-	return rc;
+	return ps_store_run(cx->st, NULL,
+			    "INSERT INTO incident_clocks (incident_id, kind, "
+			    "start_at, deadline, policy_id, source) VALUES "
+			    "(?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id, kind) DO "
+			    "UPDATE SET start_at = excluded.start_at, deadline = "
+			    "excluded.deadline, policy_id = excluded.policy_id, "
+			    "source = excluded.source", "itiitt", id, k->name, k->start,
+			    k->deadline, k->policy_id, k->source);
 }
 
 static int clock_drop(struct ps_case_ctx *cx, int64_t id, const char *kind)
 {
-	struct ps_stmt *s = NULL;
-	int rc;
-
-	rc = ps_store_prepare(cx->st, "DELETE FROM incident_clocks WHERE "
-			      "incident_id = ? AND kind = ? AND met_at IS NULL", &s);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 1, id);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_text(s, 2, kind);
-	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_EOF)
-		rc = PS_OK;
-	ps_store_stmt_finalize(s);
-	return rc;
+	return ps_store_run(cx->st, NULL, "DELETE FROM incident_clocks WHERE "
+			    "incident_id = ? AND kind = ? AND met_at IS NULL", "it", id, kind);
 }
 
 int ps_case_clocks_sync(struct ps_case_ctx *cx, const struct ps_case *c,
@@ -674,20 +645,9 @@ int ps_case_clocks_sync(struct ps_case_ctx *cx, const struct ps_case *c,
 int ps_case_clock_met_at(struct ps_case_ctx *cx, int64_t id, const char *kind,
 			 int64_t when, struct ps_diag *d)
 {
-	struct ps_stmt *s = NULL;
-	int rc;
-
-	rc = ps_store_prepare(cx->st, "UPDATE incident_clocks SET met_at = ? "
+	int rc = ps_store_run(cx->st, NULL, "UPDATE incident_clocks SET met_at = ? "
 			      "WHERE incident_id = ? AND kind = ? AND met_at IS NULL",
-			      &s);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 1, when);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 2, id);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_text(s, 3, kind);
-	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_EOF)
-		rc = PS_OK;
-	ps_store_stmt_finalize(s);
+			      "iit", when, id, kind);
+
 	return rc == PS_OK ? PS_OK : ps_case_dbfail(cx, "store the incident clocks", d);
 }

@@ -345,6 +345,68 @@ out:
 	return rc;
 }
 
+static int vbind(struct ps_stmt *q, const char *types, va_list ap)
+{
+	int rc = PS_OK;
+
+	for (int i = 0; types[i] != '\0' && rc == PS_OK; i++) {
+		if (types[i] == 't') {
+			rc = ps_store_stmt_bind_text(q, i + 1, va_arg(ap, const char *));
+		} else {
+			int64_t v = va_arg(ap, int64_t);
+
+			if (types[i] == 'n' && v == 0)
+				rc = ps_store_stmt_bind_null(q, i + 1);
+			else
+				rc = ps_store_stmt_bind_int64(q, i + 1, v);
+		}
+	}
+	return rc;
+}
+
+int ps_store_prepare_args(struct ps_store *st, struct ps_stmt **out, const char *sql,
+			  const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	if ((rc = ps_store_prepare(st, sql, out)) != PS_OK)
+		return rc;
+	va_start(ap, types);
+	rc = vbind(*out, types, ap);
+	va_end(ap);
+	if (rc != PS_OK) {
+		ps_store_stmt_finalize(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int ps_store_run(struct ps_store *st, int64_t *changes, const char *sql,
+		 const char *types, ...)
+{
+	struct ps_stmt *q;
+	va_list ap;
+	int rc;
+
+	if ((rc = ps_store_prepare(st, sql, &q)) != PS_OK)
+		return rc;
+	va_start(ap, types);
+	rc = vbind(q, types, ap);
+	va_end(ap);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_step(q);
+	if (rc == PS_EOF) {
+		rc = PS_OK;
+		if (changes != NULL)
+			*changes = ps_store_stmt_changes(q);
+	} else if (rc == PS_OK) {
+		rc = PS_EINVAL; /* a row from a statement that should have none */
+	}
+	ps_store_stmt_finalize(q);
+	return rc;
+}
+
 void ps_store_stmt_finalize(struct ps_stmt *s)
 {
 	struct ps_store *st;

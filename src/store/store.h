@@ -198,6 +198,20 @@ const void *ps_store_stmt_column_blob(struct ps_stmt *s, int col, size_t *n);
 void ps_store_stmt_finalize(struct ps_stmt *s);
 
 /*
+ * Prepare `sql` and bind one argument per letter of `types`, from 1:
+ * 't' a const char * (NULL binds NULL), 'i' an int64_t, 'n' an int64_t
+ * that binds NULL when 0. On error nothing is left to finalize.
+ */
+int ps_store_prepare_args(struct ps_store *st, struct ps_stmt **out, const char *sql,
+			  const char *types, ...) PS_MUST_USE;
+/*
+ * The same, then run a statement that returns no rows and finalize it;
+ * *changes (may be NULL) receives the rows changed. A row is PS_EINVAL.
+ */
+int ps_store_run(struct ps_store *st, int64_t *changes, const char *sql,
+		 const char *types, ...) PS_MUST_USE;
+
+/*
  * Key-value meta table (deployment id, "policy loaded", ...). set inserts
  * or overwrites and stamps updated_at. get returns a copy in *value that
  * the caller frees with ps_free(), or PS_ENOENT when the key is absent.
