@@ -59,9 +59,9 @@ static json_t *record_json(struct ps_stmt *s)
 	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o}",
 			 "id", (json_int_t)ps_store_stmt_column_int64(s, 0),
 			 "ts", ps_case_json_time(ps_store_stmt_column_int64(s, 1)),
-			 "actor", ps_case_json_text(ps_store_stmt_column_text(s, 2)),
-			 "action", ps_case_json_text(ps_store_stmt_column_text(s, 3)),
-			 "object", ps_case_json_text(ps_store_stmt_column_text(s, 4)),
+			 "actor", ps_json_text(ps_store_stmt_column_text(s, 2)),
+			 "action", ps_json_text(ps_store_stmt_column_text(s, 3)),
+			 "object", ps_json_text(ps_store_stmt_column_text(s, 4)),
 			 "details", dj ? dj : json_null());
 }
 

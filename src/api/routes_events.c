@@ -51,12 +51,12 @@ static json_t *event_json(const struct ps_event *ev)
 	return json_pack("{s:I, s:o, s:o, s:i, s:o, s:i, s:o, s:i, s:o, s:o, s:o, "
 			 "s:I, s:o}",
 			 "id", (json_int_t)ev->id, "timestamp", ps_case_json_time(ev->ts_us),
-			 "event_type", ps_case_json_text(ev->event_type),
-			 "severity", ev->severity, "src_ip", ps_case_json_text(ev->src_ip),
-			 "src_port", ev->src_port, "dest_ip", ps_case_json_text(ev->dest_ip),
-			 "dest_port", ev->dest_port, "proto", ps_case_json_text(ev->proto),
-			 "app_proto", ps_case_json_text(ev->app_proto),
-			 "sensor", ps_case_json_text(ev->sensor),
+			 "event_type", ps_json_text(ev->event_type),
+			 "severity", ev->severity, "src_ip", ps_json_text(ev->src_ip),
+			 "src_port", ev->src_port, "dest_ip", ps_json_text(ev->dest_ip),
+			 "dest_port", ev->dest_port, "proto", ps_json_text(ev->proto),
+			 "app_proto", ps_json_text(ev->app_proto),
+			 "sensor", ps_json_text(ev->sensor),
 			 "flow_id", (json_int_t)ev->flow_id, "details",
 			 details_json(ev->json));
 }

@@ -76,7 +76,7 @@ static json_t *unit_name(struct ps_api_req *rq, const char *unit)
 	if (unit == NULL || k == NULL || rq->th->reg == NULL ||
 	    ps_reg_get(rq->th->reg, k, unit, &rec) != PS_OK)
 		return json_null();
-	j = ps_case_json_text(ps_reg_record_get(rec, "name"));
+	j = ps_json_text(ps_reg_record_get(rec, "name"));
 	ps_reg_record_free(rec);
 	return j;
 }
@@ -121,9 +121,9 @@ static json_t *item_json(struct ps_api_req *rq, const struct ps_case *c, bool ov
 
 	if (o == NULL)
 		return NULL;
-	json_object_set_new(o, "category", ps_case_json_text(c->category));
+	json_object_set_new(o, "category", ps_json_text(c->category));
 	json_object_set_new(o, "category_title",
-			    ps_case_json_text(ps_case_category_title(c->category)));
+			    ps_json_text(ps_case_category_title(c->category)));
 	json_object_set_new(o, "level_zh", json_string(ps_inc_level_zh(c->level)));
 	json_object_set_new(o, "unit_name", unit_name_cached(rq, nc, c->unit));
 	json_object_set_new(o, "overdue", json_boolean(overdue));
@@ -395,12 +395,12 @@ static int ev_row(void *arg, int64_t id, int64_t ts)
 		const char *w = PS_REPORT_WITHHELD_ZH;
 
 		json_object_set_new(o, "src_ip", e->hide ? json_string(w) :
-				    ps_case_json_text(ps_store_stmt_column_text(s, 0)));
+				    ps_json_text(ps_store_stmt_column_text(s, 0)));
 		json_object_set_new(o, "src_port", json_integer(ps_store_stmt_column_int64(s, 1)));
 		json_object_set_new(o, "dest_ip", e->hide ? json_string(w) :
-				    ps_case_json_text(ps_store_stmt_column_text(s, 2)));
+				    ps_json_text(ps_store_stmt_column_text(s, 2)));
 		json_object_set_new(o, "dest_port", json_integer(ps_store_stmt_column_int64(s, 3)));
-		json_object_set_new(o, "proto", ps_case_json_text(ps_store_stmt_column_text(s, 4)));
+		json_object_set_new(o, "proto", ps_json_text(ps_store_stmt_column_text(s, 4)));
 		json_object_set_new(o, "signature", e->hide ? json_string(w) :
 				    event_signature(ps_store_stmt_column_text(s, 5)));
 	}

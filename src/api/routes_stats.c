@@ -256,7 +256,7 @@ static json_t *reg_name(struct ov *o, const char *kind, const char *key)
 	if (key == NULL || k == NULL || o->rq->th->reg == NULL ||
 	    ps_reg_get(o->rq->th->reg, k, key, &rec) != PS_OK)
 		return json_null();
-	j = ps_case_json_text(ps_reg_record_get(rec, "name"));
+	j = ps_json_text(ps_reg_record_get(rec, "name"));
 	ps_reg_record_free(rec);
 	return j;
 }
@@ -274,9 +274,9 @@ static int group_bump(struct group *g, const char *key, json_t *label, int64_t n
 				json_integer_value(json_object_get(e, "count")))) ? PS_ENOMEM : 0;
 		}
 	}
-	e = label ? json_pack("{s:o, s:o, s:I}", "key", ps_case_json_text(key), "label",
+	e = label ? json_pack("{s:o, s:o, s:I}", "key", ps_json_text(key), "label",
 			      label, "count", (json_int_t)n) :
-		json_pack("{s:o, s:I}", "key", ps_case_json_text(key), "count", (json_int_t)n);
+		json_pack("{s:o, s:I}", "key", ps_json_text(key), "count", (json_int_t)n);
 	return e && json_array_append_new(g->arr, e) == 0 ? PS_OK : PS_ENOMEM;
 }
 
@@ -289,7 +289,7 @@ static int row_group(struct ov *o, struct ps_stmt *s, void *arg)
 	enum ps_inc_level lv;
 
 	if (!strcmp(g->kind, "category"))
-		return group_bump(g, key ? key : "", ps_case_json_text(key ?
+		return group_bump(g, key ? key : "", ps_json_text(key ?
 				  ps_case_category_title(key) : "未分类"), n);
 	if (!strcmp(g->kind, "level")) {
 		if (key == NULL || ps_inc_level_parse(key, &lv, NULL) != PS_OK)
@@ -383,11 +383,11 @@ static int row_overdue(struct ov *o, struct ps_stmt *s, void *arg)
 
 	ps_case_ref(ps_store_stmt_column_int64(s, 0), ref, sizeof(ref));
 	e = json_pack("{s:s, s:o, s:o, s:o, s:o}", "incident", ref,
-		      "clock", ps_case_json_text(ps_store_stmt_column_text(s, 1)),
+		      "clock", ps_json_text(ps_store_stmt_column_text(s, 1)),
 		      "title", vuln && o->withhold ? json_string(PS_REPORT_WITHHELD_ZH) :
-		      ps_case_json_text(ps_store_stmt_column_text(s, 4)),
+		      ps_json_text(ps_store_stmt_column_text(s, 4)),
 		      "deadline", ps_case_json_time(ps_store_stmt_column_int64(s, 2)),
-		      "unit", ps_case_json_text(ps_store_stmt_column_text(s, 3)));
+		      "unit", ps_json_text(ps_store_stmt_column_text(s, 3)));
 	return e && json_array_append_new(arg, e) == 0 ? PS_OK : PS_ENOMEM;
 }
 
@@ -627,7 +627,7 @@ static json_t *sensor_json(const struct sensor *x, int64_t now)
 	else if (x->nstats >= 1 && x->packets[0] >= 0 && x->uptime > 0)
 		pps = json_real((double)x->packets[0] / (double)x->uptime);
 	return json_pack("{s:o, s:o, s:I, s:o, s:o, s:b}",
-			 "sensor", ps_case_json_text(x->name),
+			 "sensor", ps_json_text(x->name),
 			 "last_event", ps_case_json_time(x->last),
 			 "events_1h", (json_int_t)x->events_1h, "packets_per_s", pps,
 			 "drops", x->nstats && x->drops >= 0 ? json_integer(x->drops) :

@@ -10,7 +10,6 @@
 #include <jansson.h>
 
 #include "core/core.h"
-#include "core/csv.h"
 #include "audit/audit.h"
 #include "audit/audit_registry.h"
 #include "registry/registry.h"
@@ -20,32 +19,9 @@ static const char *val_at(const struct ps_reg_record *r, size_t i)
 	return r != NULL && r->vals[i] != NULL && r->vals[i][0] != '\0' ? r->vals[i] : NULL;
 }
 
-/* A JSON string of stored text; invalid UTF-8 bytes become U+FFFD. */
-static json_t *text_json(const char *s)
-{
-	json_t *j = json_string(s);
-	struct ps_buf b;
-	size_t len = strlen(s), at = 0, bad;
-
-	if (j != NULL)
-		return j;
-	ps_buf_init(&b, PS_MEM_CORE, 3 * len + 1);
-	while (at < len) {
-		if (ps_csv_utf8_valid(s + at, len - at, &bad))
-			bad = len - at;
-		if (ps_buf_add(&b, s + at, bad) != PS_OK ||
-		    (at + bad < len && ps_buf_addstr(&b, "\xef\xbf\xbd") != PS_OK))
-			break;
-		at += bad + 1;
-	}
-	j = at >= len ? json_string(ps_buf_cstr(&b)) : NULL;
-	ps_buf_release(&b);
-	return j;
-}
-
 static int put_val(json_t *o, const char *name, const char *v)
 {
-	json_t *j = v != NULL ? text_json(v) : json_null();
+	json_t *j = v != NULL ? ps_json_text(v) : json_null();
 
 	return j != NULL && json_object_set_new(o, name, j) == 0 ? PS_OK : PS_ENOMEM;
 }

@@ -16,11 +16,6 @@
 const struct ps_cli_cmd *ps_cli_cmd_find(const char *noun, const char *verb,
 					 bool *noun_known);
 
-/*
- * A JSON string for text that may not be valid UTF-8: invalid bytes become
- * U+FFFD. NULL only when out of memory. Caller owns the reference.
- */
-json_t *ps_cli_json_text(const char *s);
 
 /* Redact the password of a PostgreSQL URL or conninfo into out. */
 void ps_cli_spec_redact(const char *spec, char *out, size_t outlen);

@@ -220,47 +220,6 @@ static int print_csv(const struct ps_table *t, FILE *out)
 	return ferror(out) ? PS_EIO : PS_OK;
 }
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 if it is invalid. */
-static size_t utf8_seq(const unsigned char *p)
-{
-	size_t n = p[0] < 0x80 ? 1 : p[0] >= 0xc2 && p[0] <= 0xdf ? 2 :
-		   p[0] >= 0xe0 && p[0] <= 0xef ? 3 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
-
-	for (size_t i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((n == 3 && p[0] == 0xe0 && p[1] < 0xa0) ||  /* overlong */
-	    (n == 3 && p[0] == 0xed && p[1] >= 0xa0) || /* surrogate */
-	    (n == 4 && p[0] == 0xf0 && p[1] < 0x90) ||  /* overlong */
-	    (n == 4 && p[0] == 0xf4 && p[1] >= 0x90))   /* > U+10FFFF */
-		return 0;
-	return n;
-}
-
-/*
- * A JSON string for text that may not be valid UTF-8 (stored values come
- * from traffic): invalid bytes become U+FFFD instead of failing the output.
- */
-json_t *ps_cli_json_text(const char *s)
-{
-	json_t *j = json_string(s);
-	struct ps_buf b;
-
-	if (j != NULL)
-		return j;
-	ps_buf_init(&b, PS_MEM_CLI, 4 * strlen(s) + 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = utf8_seq(p);
-
-		if ((n ? ps_buf_add(&b, p, n) : ps_buf_addstr(&b, "\xef\xbf\xbd")) != PS_OK)
-			break;
-		p += n ? n : 1;
-	}
-	j = json_string(ps_buf_cstr(&b));
-	ps_buf_release(&b);
-	return j;
-}
-
 static int print_json(const struct ps_table *t, FILE *out)
 {
 	size_t rows = ps_table_rows(t);
@@ -278,7 +237,7 @@ static int print_json(const struct ps_table *t, FILE *out)
 		}
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (json_object_set_new(obj, t->headers[c],
-						ps_cli_json_text(cell_at(t, r, c))) != 0) {
+						ps_json_text(cell_at(t, r, c))) != 0) {
 				rc = PS_ENOMEM;
 				break;
 			}

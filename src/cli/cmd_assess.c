@@ -183,17 +183,17 @@ static json_t *run_json_items(const struct ps_framework *fw,
 
 		date_str(o->item_deadline[k], dl);
 		if (it == NULL || json_array_append_new(arr, it) != 0 ||
-		    json_put(it, "key", o->item_keys[k] ? ps_cli_json_text(o->item_keys[k])
+		    json_put(it, "key", o->item_keys[k] ? ps_json_text(o->item_keys[k])
 							 : json_null()) ||
-		    json_put(it, "requirement", ps_cli_json_text(fw->reqs[i].id)) ||
+		    json_put(it, "requirement", ps_json_text(fw->reqs[i].id)) ||
 		    json_put(it, "answer", json_string(ps_fw_verdict_name(o->score.items[i].v))) ||
 		    json_put(it, "earned", json_integer(o->score.items[i].earned)) ||
 		    json_put(it, "points", json_integer(fw->reqs[i].points)) ||
 		    json_put(it, "critical", json_boolean(fw->reqs[i].critical)) ||
-		    json_put(it, "owner", o->item_owner[k] ? ps_cli_json_text(o->item_owner[k])
+		    json_put(it, "owner", o->item_owner[k] ? ps_json_text(o->item_owner[k])
 							   : json_null()) ||
 		    json_put(it, "deadline", json_string(dl)) ||
-		    json_put(it, "title", ps_cli_json_text(fw->reqs[i].title))) {
+		    json_put(it, "title", ps_json_text(fw->reqs[i].title))) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -212,13 +212,13 @@ static int run_print_json(struct ps_cli *cli, const struct ps_framework *fw,
 	date_str(o->date, ds);
 	rc = obj ? PS_OK : PS_ENOMEM;
 	if (rc == PS_OK &&
-	    ((rc = json_put(obj, "assessment", o->key ? ps_cli_json_text(o->key) : json_null())) ||
+	    ((rc = json_put(obj, "assessment", o->key ? ps_json_text(o->key) : json_null())) ||
 	     (rc = json_put(obj, "stored", json_boolean(stored))) ||
-	     (rc = json_put(obj, "framework", ps_cli_json_text(fw->id))) ||
-	     (rc = json_put(obj, "framework_version", ps_cli_json_text(fw->version))) ||
+	     (rc = json_put(obj, "framework", ps_json_text(fw->id))) ||
+	     (rc = json_put(obj, "framework_version", ps_json_text(fw->version))) ||
 	     (rc = json_put(obj, "kind", json_string(fw->kind))) ||
 	     (rc = json_put(obj, "target_kind", json_string(t->kind))) ||
-	     (rc = json_put(obj, "target", ps_cli_json_text(t->key))) ||
+	     (rc = json_put(obj, "target", ps_json_text(t->key))) ||
 	     (rc = json_put(obj, "level", json_integer(t->fw.level))) ||
 	     (rc = json_put(obj, "date", json_string(ds))) ||
 	     (rc = json_put(obj, "score", json_integer((json_int_t)o->score.obtained))) ||
@@ -527,13 +527,13 @@ static json_t *record_json(const struct ps_reg_record *rec)
 {
 	json_t *obj = json_object();
 
-	if (obj == NULL || json_put(obj, "key", ps_cli_json_text(rec->key)) != PS_OK)
+	if (obj == NULL || json_put(obj, "key", ps_json_text(rec->key)) != PS_OK)
 		goto fail;
 	for (size_t i = 0; i < rec->kind->n_fields; i++) {
 		const char *v = rec->vals[i];
 
 		if (json_put(obj, rec->kind->fields[i].name,
-			     v ? ps_cli_json_text(v) : json_null()) != PS_OK)
+			     v ? ps_json_text(v) : json_null()) != PS_OK)
 			goto fail;
 	}
 	return obj;

@@ -84,7 +84,7 @@ static int stream_row(void *arg, const struct ps_event *ev)
 			return PS_ENOMEM;
 		for (size_t c = 0; c < PS_ARRAY_LEN(event_cols) && rc == PS_OK; c++)
 			if (json_object_set_new(obj, event_cols[c],
-						ps_cli_json_text(cells[c] ? cells[c] : "")) != 0)
+						ps_json_text(cells[c] ? cells[c] : "")) != 0)
 				rc = PS_ENOMEM;
 		fputs(st->rows ? ",\n  " : "[\n  ", st->out);
 		if (rc == PS_OK && json_dumpf(obj, st->out, JSON_COMPACT |

@@ -215,17 +215,17 @@ static json_t *finding_json(const struct ps_guyuan_finding *f)
 		json_decref(detail);
 		return NULL;
 	}
-	json_array_append_new(subj, ps_cli_json_text(f->subject[0]));
+	json_array_append_new(subj, ps_json_text(f->subject[0]));
 	if (f->subject[1] != NULL)
-		json_array_append_new(subj, ps_cli_json_text(f->subject[1]));
+		json_array_append_new(subj, ps_json_text(f->subject[1]));
 	json_object_set_new(o, "check", json_string(ps_guyuan_check_name(f->check)));
 	json_object_set_new(o, "check_zh", json_string(ps_guyuan_check_zh(f->check)));
 	json_object_set_new(o, "severity", json_string(ps_guyuan_severity_name(f->severity)));
 	json_object_set_new(o, "subject", subj);
-	json_object_set_new(o, "operator", ps_cli_json_text(f->operator));
-	json_object_set_new(o, "range", ps_cli_json_text(f->range));
-	json_object_set_new(o, "evidence", ps_cli_json_text(f->evidence));
-	json_object_set_new(o, "evidence_zh", ps_cli_json_text(f->evidence_zh));
+	json_object_set_new(o, "operator", ps_json_text(f->operator));
+	json_object_set_new(o, "range", ps_json_text(f->range));
+	json_object_set_new(o, "evidence", ps_json_text(f->evidence));
+	json_object_set_new(o, "evidence_zh", ps_json_text(f->evidence_zh));
 	json_object_set_new(o, "detail", detail);
 	return o;
 }

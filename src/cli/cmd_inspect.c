@@ -171,14 +171,14 @@ static json_t *picks_json(struct ps_registry *r, json_t *res)
 			return NULL;
 		}
 		json_object_set_new(o, "entity", json_string(ent));
-		json_object_set_new(o, "name", ps_cli_json_text(name_of(r, "operator", ent, buf,
+		json_object_set_new(o, "name", ps_json_text(name_of(r, "operator", ent, buf,
 									 sizeof(buf))));
 		json_array_foreach(json_object_get(e, "inspectors"), j, x) {
 			const char *k = json_string_value(x);
 			json_t *io = json_object();
 
 			json_object_set_new(io, "key", json_string(k != NULL ? k : ""));
-			json_object_set_new(io, "name", ps_cli_json_text(
+			json_object_set_new(io, "name", ps_json_text(
 				name_of(r, "inspector", k != NULL ? k : "", buf, sizeof(buf))));
 			json_array_append_new(ins, io);
 		}
@@ -257,7 +257,7 @@ static json_t *draw_json(const struct ps_draw *dr, const char *key, struct ps_da
 	json_object_set_new(o, "recorded", json_boolean(key != NULL));
 	json_object_set_new(o, "date", json_string(day));
 	json_object_set_new(o, "seed", json_string(seed));
-	json_object_set_new(o, "scope", scope != NULL ? ps_cli_json_text(scope) : json_null());
+	json_object_set_new(o, "scope", scope != NULL ? ps_json_text(scope) : json_null());
 	json_object_set_new(o, "params", params != NULL ? params : json_null());
 	json_object_set_new(pop, "entities", json_integer((json_int_t)dr->n_entities));
 	json_object_set_new(pop, "inspectors", json_integer((json_int_t)dr->n_inspectors));

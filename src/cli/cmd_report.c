@@ -198,7 +198,7 @@ static int audit_disclosure(struct ps_cli *cli, const struct rep_args *a)
 	}
 	if (det != NULL) {
 		json_object_set_new(det, "format", json_string(ps_report_format_name(a->o.format)));
-		json_object_set_new(det, "out", a->out ? ps_cli_json_text(a->out) : json_null());
+		json_object_set_new(det, "out", a->out ? ps_json_text(a->out) : json_null());
 		size_t n = json_dumpb(det, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
 
 		txt = n > 0 ? ps_malloc(PS_MEM_CLI, n + 1) : NULL;

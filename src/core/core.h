@@ -23,6 +23,7 @@
 #include "core/text.h"
 #include "core/fileio.h"
 #include "core/jsonw.h"
+#include "core/json.h"
 
 #define PS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -14,45 +14,6 @@
 #include "incident/case_json.h"
 #include "intel/ioc.h"
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 if it is invalid. */
-static size_t utf8_seq(const unsigned char *p)
-{
-	size_t n = p[0] < 0x80 ? 1 : p[0] >= 0xc2 && p[0] <= 0xdf ? 2 :
-		   p[0] >= 0xe0 && p[0] <= 0xef ? 3 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
-
-	for (size_t i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((n == 3 && p[0] == 0xe0 && p[1] < 0xa0) ||  /* overlong */
-	    (n == 3 && p[0] == 0xed && p[1] >= 0xa0) || /* surrogate */
-	    (n == 4 && p[0] == 0xf0 && p[1] < 0x90) ||  /* overlong */
-	    (n == 4 && p[0] == 0xf4 && p[1] >= 0x90))   /* > U+10FFFF */
-		return 0;
-	return n;
-}
-
-json_t *ps_case_json_text(const char *s)
-{
-	json_t *j;
-	struct ps_buf b;
-
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	ps_buf_init(&b, PS_MEM_CASES, 4 * strlen(s) + 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = utf8_seq(p);
-
-		if ((n ? ps_buf_add(&b, p, n) : ps_buf_addstr(&b, "\xef\xbf\xbd")) != PS_OK)
-			break;
-		p += n ? n : 1;
-	}
-	j = json_string(ps_buf_cstr(&b));
-	ps_buf_release(&b);
-	return j;
-}
-
 json_t *ps_case_json_time(int64_t us)
 {
 	char t[PS_TIME_FMT_SIZE];
@@ -75,11 +36,11 @@ const char *ps_case_category_title(const char *c)
 int ps_case_json_history_add(void *arr, const struct ps_case_history *h)
 {
 	json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "at", ps_case_json_time(h->ts),
-			      "actor", ps_case_json_text(h->actor),
-			      "action", ps_case_json_text(h->action),
-			      "from", ps_case_json_text(h->from_state),
-			      "to", ps_case_json_text(h->to_state),
-			      "reason", ps_case_json_text(h->reason));
+			      "actor", ps_json_text(h->actor),
+			      "action", ps_json_text(h->action),
+			      "from", ps_json_text(h->from_state),
+			      "to", ps_json_text(h->to_state),
+			      "reason", ps_json_text(h->reason));
 
 	if (o && h->details)
 		json_object_set_new(o, "details", json_loads(h->details, 0, NULL));
@@ -123,21 +84,21 @@ json_t *ps_case_to_json(const struct ps_case *c)
 	return json_pack("{s:s, s:o, s:o, s:o, s:s, s:s, s:s, s:i, s:o, s:o, s:o, "
 			 "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:b, s:s, "
 			 "s:s, s:o, s:o, s:o, s:o}",
-			 "id", ref, "kind", ps_case_json_text(c->kind),
-			 "title", ps_case_json_text(c->title),
-			 "category", ps_case_json_text(ps_case_category_title(c->category)),
+			 "id", ref, "kind", ps_json_text(c->kind),
+			 "title", ps_json_text(c->title),
+			 "category", ps_json_text(ps_case_category_title(c->category)),
 			 "state", ps_inc_state_name(c->state),
 			 "state_zh", ps_inc_state_zh(c->state),
 			 "level", ps_inc_level_name(c->level), "severity", c->severity,
-			 "indicator", ps_case_json_text(c->indicator),
-			 "address", ps_case_json_text(c->asset_ip),
-			 "peer", ps_case_json_text(c->peer_ip),
-			 "asset", ps_case_json_text(c->asset),
-			 "unit", ps_case_json_text(c->unit),
-			 "operator", ps_case_json_text(c->operator_key),
-			 "dept", ps_case_json_text(c->dept),
-			 "person", ps_case_json_text(c->person),
-			 "assignee", ps_case_json_text(c->assignee),
+			 "indicator", ps_json_text(c->indicator),
+			 "address", ps_json_text(c->asset_ip),
+			 "peer", ps_json_text(c->peer_ip),
+			 "asset", ps_json_text(c->asset),
+			 "unit", ps_json_text(c->unit),
+			 "operator", ps_json_text(c->operator_key),
+			 "dept", ps_json_text(c->dept),
+			 "person", ps_json_text(c->person),
+			 "assignee", ps_json_text(c->assignee),
 			 "first_seen", ps_case_json_time(c->first_seen),
 			 "last_seen", ps_case_json_time(c->last_seen),
 			 "events", (json_int_t)c->event_count,

@@ -13,9 +13,6 @@
 
 struct json_t;
 
-/* A JSON string of `s`, with invalid UTF-8 bytes (stored values come from
- * traffic) as U+FFFD; JSON null for NULL. New reference, NULL on ENOMEM. */
-struct json_t *ps_case_json_text(const char *s);
 
 /* ISO 8601 in Asia/Shanghai to the second ("2026-11-20T09:30:00+08:00"),
  * or JSON null for us <= 0. New reference. */

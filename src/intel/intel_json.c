@@ -10,7 +10,6 @@
 #include <jansson.h>
 
 #include "core/core.h"
-#include "core/csv.h"
 #include "intel/intel_json.h"
 
 const char *const ps_intel_ioc_cols[PS_INTEL_IOC_NCOLS] = {
@@ -55,29 +54,6 @@ void ps_intel_ioc_cells(const struct ps_ioc *r, struct ps_intel_ioc_cells *x)
 	x->c[13] = r->shareable ? "yes" : "no";
 }
 
-/* A JSON string of stored text; invalid UTF-8 bytes become U+FFFD. */
-static json_t *text_json(const char *s)
-{
-	json_t *j = json_string(s);
-	struct ps_buf b;
-	size_t len = strlen(s), at = 0, bad;
-
-	if (j != NULL)
-		return j;
-	ps_buf_init(&b, PS_MEM_INTEL, 3 * len + 1);
-	while (at < len) {
-		if (ps_csv_utf8_valid(s + at, len - at, &bad))
-			bad = len - at;
-		if (ps_buf_add(&b, s + at, bad) != PS_OK ||
-		    (at + bad < len && ps_buf_addstr(&b, "\xef\xbf\xbd") != PS_OK))
-			break;
-		at += bad + 1;
-	}
-	j = at >= len ? json_string(ps_buf_cstr(&b)) : NULL;
-	ps_buf_release(&b);
-	return j;
-}
-
 json_t *ps_intel_ioc_to_json(const struct ps_ioc *ioc)
 {
 	struct ps_intel_ioc_cells *x = ps_malloc(PS_MEM_INTEL, sizeof(*x));
@@ -88,7 +64,7 @@ json_t *ps_intel_ioc_to_json(const struct ps_ioc *ioc)
 		ps_intel_ioc_cells(ioc, x);
 	for (size_t k = 0; ok && k < PS_INTEL_IOC_NCOLS; k++)
 		ok = json_object_set_new(obj, ps_intel_ioc_cols[k],
-					 text_json(x->c[k] ? x->c[k] : "")) == 0;
+					 ps_json_text(x->c[k] ? x->c[k] : "")) == 0;
 	ps_free(x);
 	if (!ok) {
 		json_decref(obj);
@@ -99,7 +75,7 @@ json_t *ps_intel_ioc_to_json(const struct ps_ioc *ioc)
 
 static json_t *str_or_null(const char *s)
 {
-	return s != NULL && s[0] != '\0' ? text_json(s) : json_null();
+	return s != NULL && s[0] != '\0' ? ps_json_text(s) : json_null();
 }
 
 json_t *ps_intel_source_to_json(const struct ps_intel_source *s)

@@ -10,39 +10,11 @@
 #include <jansson.h>
 
 #include "core/core.h"
-#include "core/csv.h"
 #include "registry/registry_json.h"
-
-json_t *ps_reg_json_text(const char *s)
-{
-	json_t *j = json_string(s);
-	struct ps_buf b;
-	size_t len = strlen(s), at = 0, bad;
-
-	if (j != NULL)
-		return j;
-	/* not UTF-8: copy the good runs, U+FFFD for each bad byte */
-	ps_buf_init(&b, PS_MEM_REGISTRY, 3 * len + 1);
-	while (at < len) {
-		if (ps_csv_utf8_valid(s + at, len - at, &bad))
-			bad = len - at;
-		if (ps_buf_add(&b, s + at, bad) != PS_OK)
-			break;
-		at += bad;
-		if (at < len) {
-			if (ps_buf_addstr(&b, "\xef\xbf\xbd") != PS_OK)
-				break;
-			at++;
-		}
-	}
-	j = at >= len ? json_string(ps_buf_cstr(&b)) : NULL;
-	ps_buf_release(&b);
-	return j;
-}
 
 static json_t *text_or_null(const char *s)
 {
-	return s != NULL && s[0] != '\0' ? ps_reg_json_text(s) : json_null();
+	return s != NULL && s[0] != '\0' ? ps_json_text(s) : json_null();
 }
 
 /* Set o[k] = v, taking v; false when either failed. */
@@ -61,11 +33,11 @@ json_t *ps_reg_record_to_json(const struct ps_reg_record *rec)
 {
 	const struct ps_reg_kind *k = rec->kind;
 	json_t *o = json_object();
-	bool ok = o != NULL && put(o, "key", ps_reg_json_text(rec->key ? rec->key : ""));
+	bool ok = o != NULL && put(o, "key", ps_json_text(rec->key ? rec->key : ""));
 
 	for (size_t i = 0; ok && i < k->n_fields; i++)
 		ok = put(o, k->fields[i].name, rec->vals[i] != NULL ?
-			 ps_reg_json_text(rec->vals[i]) : json_null());
+			 ps_json_text(rec->vals[i]) : json_null());
 	return ok ? o : fail(o);
 }
 
@@ -100,7 +72,7 @@ static json_t *field_json(const struct ps_reg_field *f)
 {
 	json_t *o = json_object();
 	bool ok = o != NULL && put(o, "name", json_string(f->name)) &&
-		  put(o, "zh", ps_reg_json_text(f->zh)) &&
+		  put(o, "zh", ps_json_text(f->zh)) &&
 		  put(o, "type", json_string(ftype_name(f->type))) &&
 		  put(o, "required", json_boolean(f->flags & PS_REG_F_REQUIRED)) &&
 		  put(o, "list", json_boolean(f->flags & PS_REG_F_LIST)) &&
@@ -120,7 +92,7 @@ json_t *ps_reg_kind_to_json(const struct ps_reg_kind *k)
 	for (size_t i = 0; ok && i < k->n_fields; i++)
 		ok = json_array_append_new(fields, field_json(&k->fields[i])) == 0;
 	ok = ok && put(o, "kind", json_string(k->name)) &&
-	     put(o, "plural", json_string(k->plural)) && put(o, "zh", ps_reg_json_text(k->zh)) &&
+	     put(o, "plural", json_string(k->plural)) && put(o, "zh", ps_json_text(k->zh)) &&
 	     put(o, "prefix", json_string(k->prefix));
 	if (ok && json_object_set(o, "fields", fields) == 0) {
 		json_decref(fields);
@@ -133,7 +105,7 @@ json_t *ps_reg_kind_to_json(const struct ps_reg_kind *k)
 json_t *ps_reg_route_to_json(const char *ip, const struct ps_reg_route *rt)
 {
 	json_t *o = json_object();
-	bool ok = o != NULL && put(o, "ip", ps_reg_json_text(ip)) &&
+	bool ok = o != NULL && put(o, "ip", ps_json_text(ip)) &&
 		  put(o, "status", json_string(rt->registered ? "registered" : "unregistered")) &&
 		  put(o, "asset", text_or_null(rt->asset_key)) &&
 		  put(o, "asset_name", text_or_null(rt->asset_name)) &&
@@ -185,8 +157,8 @@ static json_t *ref_json(const char *key, const char *name)
 	if (key == NULL)
 		return json_null();
 	o = json_object();
-	if (o != NULL && (!put(o, "key", ps_reg_json_text(key)) ||
-			  !put(o, "name", name ? ps_reg_json_text(name) : json_null())))
+	if (o != NULL && (!put(o, "key", ps_json_text(key)) ||
+			  !put(o, "name", name ? ps_json_text(name) : json_null())))
 		return fail(o);
 	return o;
 }
@@ -199,7 +171,7 @@ static json_t *policy_json(const struct ps_cal_item *it)
 		json_t *p = json_object();
 
 		if (p == NULL || !put(p, "id", json_string(it->policy_id[i])) ||
-		    !put(p, "source", ps_reg_json_text(it->policy_source[i])) ||
+		    !put(p, "source", ps_json_text(it->policy_source[i])) ||
 		    json_array_append_new(pol, p) != 0)
 			return fail(pol);
 	}
@@ -211,8 +183,8 @@ static json_t *subject_json(const struct ps_cal_item *it)
 	json_t *subj = json_object();
 
 	if (subj == NULL || !put(subj, "kind", json_string(or_empty(it->subject_kind))) ||
-	    !put(subj, "key", ps_reg_json_text(or_empty(it->subject_key))) ||
-	    !put(subj, "name", it->subject_name ? ps_reg_json_text(it->subject_name) :
+	    !put(subj, "key", ps_json_text(or_empty(it->subject_key))) ||
+	    !put(subj, "name", it->subject_name ? ps_json_text(it->subject_name) :
 			       json_null()))
 		return fail(subj);
 	return subj;
@@ -222,19 +194,19 @@ json_t *ps_cal_item_to_json(const struct ps_cal_item *it)
 {
 	json_t *o = json_object();
 	bool ok = o != NULL && put(o, "rule", json_string(it->rule)) &&
-		  put(o, "title", ps_reg_json_text(or_empty(it->title_en))) &&
-		  put(o, "title_zh", ps_reg_json_text(or_empty(it->title_zh))) &&
+		  put(o, "title", ps_json_text(or_empty(it->title_en))) &&
+		  put(o, "title_zh", ps_json_text(or_empty(it->title_zh))) &&
 		  put(o, "status", json_string(ps_cal_status_name(it->status))) &&
 		  put(o, "due", date_json(it->due)) && put(o, "done", date_json(it->done)) &&
 		  put(o, "last", date_json(it->last)) && put(o, "late", json_boolean(it->late)) &&
 		  put(o, "manual", json_boolean(it->manual)) &&
 		  put(o, "subject", subject_json(it)) &&
-		  put(o, "unit", it->unit_key ? ps_reg_json_text(it->unit_key) : json_null()) &&
+		  put(o, "unit", it->unit_key ? ps_json_text(it->unit_key) : json_null()) &&
 		  put(o, "operator", ref_json(it->operator_key, it->operator_name)) &&
 		  put(o, "person", ref_json(it->person_key, it->person_name)) &&
 		  put(o, "policy", policy_json(it)) &&
-		  put(o, "explanation", ps_reg_json_text(it->expl_en)) &&
-		  put(o, "explanation_zh", ps_reg_json_text(it->expl_zh));
+		  put(o, "explanation", ps_json_text(it->expl_en)) &&
+		  put(o, "explanation_zh", ps_json_text(it->expl_zh));
 
 	return ok ? o : fail(o);
 }

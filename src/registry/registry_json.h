@@ -16,12 +16,6 @@
 
 struct json_t;
 
-/*
- * A JSON string of `s` (borrowed); bytes that are not UTF-8 become U+FFFD
- * so stored text never makes an encoder fail. New reference or NULL
- * (out of memory). Thread-safe.
- */
-struct json_t *ps_reg_json_text(const char *s);
 
 /* {"key": .., <field>: value or null, ...} in the kind's field order.
  * New reference or NULL (out of memory). */
