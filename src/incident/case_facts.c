@@ -330,7 +330,6 @@ static int tick_escalate(struct ps_case_ctx *cx, int64_t id, int64_t now,
 {
 	struct ps_case_clocks cs;
 	struct ps_case c;
-	int64_t top = ps_case_ladder_top(cx->policy);
 	char det[256];
 	int rc;
 
@@ -341,8 +340,6 @@ static int tick_escalate(struct ps_case_ctx *cx, int64_t id, int64_t now,
 		const struct ps_case_clock *k = &cs.c[i];
 		int64_t step = k->status.step;
 
-		if (step > top)
-			step = top > 0 ? top : 1;
 		if (k->status.state != PS_INC_CLOCK_OVERDUE ||
 		    step <= stored_step(cx, id, k->clock.name))
 			continue;

@@ -64,9 +64,6 @@ int ps_case_dbfail(struct ps_case_ctx *cx, const char *what, struct ps_diag *d);
  * failure being reported is the first one. */
 void ps_case_abort(struct ps_case_ctx *cx);
 
-/* The highest rank of incident.escalation.ladder (0 when missing). */
-int64_t ps_case_ladder_top(const struct ps_policy *p);
-
 /* The value of integer key `k` of the facts JSON, or `def`. */
 int64_t ps_case_fact_int(const char *facts, const char *k, int64_t def);
 

@@ -556,17 +556,6 @@ static int stored_met(struct ps_case_ctx *cx, int64_t id,
 	return ps_case_dbfail(cx, "read the incident clocks", d);
 }
 
-int64_t ps_case_ladder_top(const struct ps_policy *p)
-{
-	const struct ps_policy_table *t = ps_policy_table_get(p, "incident.escalation.ladder");
-	int64_t top = 0, rank;
-
-	for (size_t row = 0; t != NULL && row < t->n_rows; row++)
-		if (ps_policy_table_get_int(t, row, "rank", &rank) == PS_OK && rank > top)
-			top = rank;
-	return top;
-}
-
 int ps_case_clocks_get(struct ps_case_ctx *cx, const struct ps_case *c,
 		       int64_t now, struct ps_case_clocks *out, struct ps_diag *d)
 {
@@ -574,7 +563,6 @@ int ps_case_clocks_get(struct ps_case_ctx *cx, const struct ps_case *c,
 	struct ps_inc_clocks cs;
 	int64_t met[PS_INC_CLOCK__COUNT], step[PS_INC_CLOCK__COUNT];
 	bool stored[PS_INC_CLOCK__COUNT];
-	int64_t top = ps_case_ladder_top(cx->policy);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -591,9 +579,6 @@ int ps_case_clocks_get(struct ps_case_ctx *cx, const struct ps_case *c,
 		o->met_at = met[k];
 		rc = ps_inc_clock_check(cx->policy, &o->clock, o->met, o->met_at,
 					now, &o->status, d);
-		/* steps beyond the top of the ladder change nobody */
-		if ((int64_t)o->status.step > top)
-			o->status.step = (unsigned)top;
 		if (o->status.state == PS_INC_CLOCK_OVERDUE)
 			out->any_overdue = true;
 	}

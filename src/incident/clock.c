@@ -354,25 +354,31 @@ const struct ps_inc_clock *ps_inc_clocks_find(const struct ps_inc_clocks *cs,
 	return NULL;
 }
 
-/* The ladder row of rank min(step, top rank). */
+/* The ladder row of rank min(step, top rank); out->step is capped at the
+ * top rank. */
 static int ladder_role(const struct ps_policy *p, unsigned step,
 		       struct ps_inc_clock_status *out, struct ps_diag *d)
 {
 	const struct ps_policy_table *t = ps_policy_table_get(p, ID_LADDER);
 	const struct ps_policy_scalar *role, *title;
 	long best = -1;
-	int64_t best_rank = -1;
+	int64_t best_rank = -1, top = 0;
 
 	for (size_t row = 0; t != NULL && row < t->n_rows; row++) {
 		int64_t rank;
 
 		if (ps_policy_table_get_int(t, row, "rank", &rank) != PS_OK)
 			break;
+		if (rank > top)
+			top = rank;
 		if (rank <= (int64_t)step && rank > best_rank) {
 			best = (long)row;
 			best_rank = rank;
 		}
 	}
+	/* steps beyond the top of the ladder change nobody */
+	if ((int64_t)out->step > top)
+		out->step = (unsigned)top;
 	if (t == NULL || best < 0) {
 		ps_diag_set(d, "policy: table '%s' is missing or has no rank 0 "
 			    "row", ID_LADDER);

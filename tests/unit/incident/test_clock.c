@@ -264,6 +264,7 @@ static void test_escalation(void **state)
 	assert_int_equal(st.step, 3);
 	assert_string_equal(st.role, "regulator_liaison");
 	state_at(c, false, 0, dl + 1000 * PS_USEC_PER_DAY, &st);
+	assert_int_equal(st.step, 3); /* held at the top rank */
 	assert_string_equal(st.role, "regulator_liaison");
 	assert_string_equal(st.role_title, "监管联络人");
 	state_at(c, false, 0, INT64_MAX, &st);
