@@ -24,13 +24,18 @@ json_t *ps_case_json_time(int64_t us)
 	return json_string(t);
 }
 
-const char *ps_case_category_title(const char *c)
+const char *ps_case_category_title_in(const char *c, enum ps_lang lang)
 {
 	enum ps_ioc_category cat;
 
 	if (c != NULL && ps_ioc_category_parse(c, &cat) == PS_OK)
-		return ps_ioc_category_title(cat);
+		return ps_ioc_category_title_in(cat, lang);
 	return c;
+}
+
+const char *ps_case_category_title(const char *c)
+{
+	return ps_case_category_title_in(c, ps_i18n_lang());
 }
 
 int ps_case_json_history_add(void *arr, const struct ps_case_history *h)

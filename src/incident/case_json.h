@@ -11,6 +11,8 @@
 
 #include "incident/case.h"
 
+#include "core/i18n.h"
+
 struct json_t;
 
 
@@ -21,6 +23,8 @@ struct json_t *ps_case_json_time(int64_t us);
 /* A category in the reader's language when it is one of the intel
  * categories, else `c` as given (borrowed or static). */
 const char *ps_case_category_title(const char *c);
+/* The same in a given language (reports choose theirs). */
+const char *ps_case_category_title_in(const char *c, enum ps_lang lang);
 
 /*
  * The incident as `panshi case show --format json` prints it (without

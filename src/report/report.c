@@ -13,7 +13,7 @@
 #include "core/core.h"
 #include "core/timeutil.h"
 #include "registry/registry.h"
-#include "intel/ioc.h"
+#include "incident/case_json.h"
 #include "report/report_int.h"
 
 int ps_report_format_parse(const char *s, enum ps_report_format *out)
@@ -436,9 +436,5 @@ const char *rp_clock_label(const struct rw *w, const char *name)
 
 const char *rp_category(const struct rw *w, const char *c)
 {
-	enum ps_ioc_category cat;
-
-	if (c == NULL || ps_ioc_category_parse(c, &cat) != PS_OK)
-		return c;
-	return ps_ioc_category_title_in(cat, w->en ? PS_LANG_EN : PS_LANG_ZH_CN);
+	return ps_case_category_title_in(c, w->en ? PS_LANG_EN : PS_LANG_ZH_CN);
 }

@@ -13,6 +13,7 @@
 #include "core/core.h"
 #include "core/timeutil.h"
 #include "incident/case.h"
+#include "incident/case_json.h"
 #include "registry/registry.h"
 #include "report/report_int.h"
 #include "store/store.h"
@@ -519,21 +520,6 @@ static void write_doc(struct rw *w, const struct inc_report *r)
 
 /* ---- JSON ------------------------------------------------------------------------------ */
 
-static json_t *jstr(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
-
-static json_t *jtime(int64_t us)
-{
-	char t[PS_TIME_FMT_SIZE];
-
-	if (us == 0 || ps_time_fmt_iso8601(us, PS_TZ_SHANGHAI, PS_TIME_FMT_SEC, t,
-					   sizeof(t)) != PS_OK)
-		return json_null();
-	return json_string(t);
-}
-
 static json_t *json_facts(const struct rw *w, const struct inc_report *r)
 {
 	const struct ps_case *c = &r->c;
@@ -543,21 +529,21 @@ static json_t *json_facts(const struct rw *w, const struct inc_report *r)
 
 	ps_case_ref(c->id, ref, sizeof(ref));
 	json_object_set_new(o, "ref", json_string(ref));
-	json_object_set_new(o, "title", jstr(r->hide ? wh : c->title));
-	json_object_set_new(o, "kind", jstr(c->kind));
-	json_object_set_new(o, "category", jstr(c->category));
+	json_object_set_new(o, "title", ps_json_text(r->hide ? wh : c->title));
+	json_object_set_new(o, "kind", ps_json_text(c->kind));
+	json_object_set_new(o, "category", ps_json_text(c->category));
 	json_object_set_new(o, "severity", json_integer(c->severity));
 	json_object_set_new(o, "level", json_string(ps_inc_level_name(c->level)));
 	json_object_set_new(o, "level_zh", json_string(ps_inc_level_zh(c->level)));
 	json_object_set_new(o, "level_rule", r->lv_ok ? json_string(r->lv.rule) : json_null());
-	json_object_set_new(o, "level_source", jstr(r->lv_ok ? r->lv.source : NULL));
+	json_object_set_new(o, "level_source", ps_json_text(r->lv_ok ? r->lv.source : NULL));
 	json_object_set_new(o, "state", json_string(ps_inc_state_name(c->state)));
-	json_object_set_new(o, "first_seen", jtime(c->first_seen));
-	json_object_set_new(o, "last_seen", jtime(c->last_seen));
+	json_object_set_new(o, "first_seen", ps_case_json_time(c->first_seen));
+	json_object_set_new(o, "last_seen", ps_case_json_time(c->last_seen));
 	json_object_set_new(o, "event_count", json_integer(c->event_count));
-	json_object_set_new(o, "indicator", jstr(r->hide ? wh : c->indicator));
-	json_object_set_new(o, "asset_ip", jstr(r->hide ? wh : c->asset_ip));
-	json_object_set_new(o, "peer_ip", jstr(r->hide ? wh : c->peer_ip));
+	json_object_set_new(o, "indicator", ps_json_text(r->hide ? wh : c->indicator));
+	json_object_set_new(o, "asset_ip", ps_json_text(r->hide ? wh : c->asset_ip));
+	json_object_set_new(o, "peer_ip", ps_json_text(r->hide ? wh : c->peer_ip));
 	json_object_set_new(o, "vuln", json_boolean(c->vuln));
 	json_object_set_new(o, "vuln_withheld", json_boolean(r->hide));
 	json_object_set_new(o, "facts", c->facts ? json_loads(c->facts, 0, NULL) : json_null());
@@ -568,8 +554,8 @@ static json_t *json_ref(const char *key, const char *name)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "key", jstr(key));
-	json_object_set_new(o, "name", jstr(name));
+	json_object_set_new(o, "key", ps_json_text(key));
+	json_object_set_new(o, "name", ps_json_text(name));
 	return o;
 }
 
@@ -581,16 +567,16 @@ static json_t *json_clocks(const struct inc_report *r)
 		const struct ps_case_clock *k = &r->clocks.c[i];
 		json_t *o = json_object();
 
-		json_object_set_new(o, "name", jstr(k->clock.name));
-		json_object_set_new(o, "zh", jstr(k->clock.zh));
-		json_object_set_new(o, "start", jtime(k->clock.start));
-		json_object_set_new(o, "deadline", jtime(k->clock.deadline));
+		json_object_set_new(o, "name", ps_json_text(k->clock.name));
+		json_object_set_new(o, "zh", ps_json_text(k->clock.zh));
+		json_object_set_new(o, "start", ps_case_json_time(k->clock.start));
+		json_object_set_new(o, "deadline", ps_case_json_time(k->clock.deadline));
 		json_object_set_new(o, "status", json_string(ps_inc_clock_state_name(k->status.state)));
 		json_object_set_new(o, "late_seconds", json_integer(k->status.late_us / 1000000));
-		json_object_set_new(o, "met_at", jtime(k->met ? k->met_at : 0));
-		json_object_set_new(o, "held_by", jstr(k->status.role));
-		json_object_set_new(o, "policy", jstr(k->clock.policy_id));
-		json_object_set_new(o, "source", jstr(k->clock.source));
+		json_object_set_new(o, "met_at", ps_case_json_time(k->met ? k->met_at : 0));
+		json_object_set_new(o, "held_by", ps_json_text(k->status.role));
+		json_object_set_new(o, "policy", ps_json_text(k->clock.policy_id));
+		json_object_set_new(o, "source", ps_json_text(k->clock.source));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -604,12 +590,12 @@ static json_t *json_history(const struct inc_report *r)
 		const struct hist_row *h = &r->hist[i];
 		json_t *o = json_object();
 
-		json_object_set_new(o, "time", jtime(h->ts));
-		json_object_set_new(o, "actor", jstr(h->actor));
-		json_object_set_new(o, "action", jstr(h->action));
-		json_object_set_new(o, "from", jstr(h->from));
-		json_object_set_new(o, "to", jstr(h->to));
-		json_object_set_new(o, "reason", jstr(h->reason));
+		json_object_set_new(o, "time", ps_case_json_time(h->ts));
+		json_object_set_new(o, "actor", ps_json_text(h->actor));
+		json_object_set_new(o, "action", ps_json_text(h->action));
+		json_object_set_new(o, "from", ps_json_text(h->from));
+		json_object_set_new(o, "to", ps_json_text(h->to));
+		json_object_set_new(o, "reason", ps_json_text(h->reason));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -625,13 +611,13 @@ static json_t *json_evidence(const struct rw *w, const struct inc_report *r)
 		json_t *o = json_object();
 
 		json_object_set_new(o, "event_id", json_integer(e->id));
-		json_object_set_new(o, "time", jtime(e->ts));
-		json_object_set_new(o, "src_ip", jstr(r->hide ? wh : e->src));
+		json_object_set_new(o, "time", ps_case_json_time(e->ts));
+		json_object_set_new(o, "src_ip", ps_json_text(r->hide ? wh : e->src));
 		json_object_set_new(o, "src_port", json_integer(r->hide ? 0 : e->sport));
-		json_object_set_new(o, "dest_ip", jstr(r->hide ? wh : e->dst));
+		json_object_set_new(o, "dest_ip", ps_json_text(r->hide ? wh : e->dst));
 		json_object_set_new(o, "dest_port", json_integer(r->hide ? 0 : e->dport));
-		json_object_set_new(o, "proto", jstr(e->proto));
-		json_object_set_new(o, "signature", jstr(r->hide ? wh : e->sig));
+		json_object_set_new(o, "proto", ps_json_text(e->proto));
+		json_object_set_new(o, "signature", ps_json_text(r->hide ? wh : e->sig));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -653,8 +639,8 @@ static int write_json(struct rw *w, const struct inc_report *r)
 	json_object_set_new(own, "operator", json_ref(r->c.operator_key, r->operator_name));
 	json_object_set_new(own, "dept", json_ref(r->c.dept, r->dept_name));
 	json_object_set_new(own, "person", json_ref(r->c.person, r->person_name));
-	json_object_set_new(own, "assignee", jstr(r->c.assignee));
-	json_object_set_new(root, "generated", jtime(r->now));
+	json_object_set_new(own, "assignee", ps_json_text(r->c.assignee));
+	json_object_set_new(root, "generated", ps_case_json_time(r->now));
 	json_object_set_new(root, "facts", json_facts(w, r));
 	json_object_set_new(root, "owner", own);
 	json_object_set_new(root, "clocks", json_clocks(r));
