@@ -19,6 +19,8 @@ PKGS=(
 	# tests: headless Chromium renders the bulletin (a screenshot), with a
 	# CJK font so the Chinese text is drawn
 	chromium fonts-wqy-microhei
+	# tests: the API's TLS case makes a certificate and an HTTPS request
+	openssl curl
 	# benchmarks: wrk loads the API on loopback
 	wrk
 	# the console's npm packages come over HTTPS
