@@ -206,6 +206,14 @@ unsigned ps_api_error_rc(struct ps_api_resp *rs, int rc, const struct ps_diag *d
 /* Take ownership of `j` as the body with `status`. Returns status. */
 unsigned ps_api_json(struct ps_api_resp *rs, unsigned status, struct json_t *j);
 
+/*
+ * A time query parameter `k`: ISO 8601 (Asia/Shanghai without a zone) or a
+ * date (its start; for a parameter named "until" the end of that day, as
+ * `panshi event list --until` reads it). 0, or the 400 status set in rs.
+ */
+unsigned ps_api_query_time(struct ps_api_resp *rs, const char *k, const char *v,
+			   int64_t *us);
+
 /* ---- the list grammar ---- */
 
 /* A route's list: which fields filter and sort (NULL-terminated arrays). */

@@ -17,27 +17,6 @@
 #include "report/report.h"
 #include "store/store.h"
 
-/* A time query value: ISO 8601 (Asia/Shanghai without a zone) or a date
- * (its start; for "until" its end). 0 or the 400 status. */
-static unsigned query_time(struct ps_api_resp *rs, const char *k, const char *v,
-			   int64_t *us)
-{
-	struct ps_date dd;
-	bool date = ps_date_parse(v, strlen(v), &dd) == PS_OK;
-
-	if (date && ps_date_to_time_us(dd, PS_TZ_SHANGHAI, us) == PS_OK) {
-		/* a bare date as the end of a range means up to the end of
-		 * that day, as `panshi event list --until` reads it */
-		if (!strcmp(k, "until"))
-			*us += PS_USEC_PER_DAY;
-		return 0;
-	}
-	if (!date && ps_time_parse_iso8601(v, strlen(v), PS_TZ_SHANGHAI, us) == PS_OK)
-		return 0;
-	return ps_api_error(rs, PS_API_INVALID_PARAMETER, "%s: '%s' is not a time "
-			    "(2026-11-20T09:30:00+08:00 or 2026-11-20)", k, v);
-}
-
 /* The EVE details as JSON (an object even when the text is not one). */
 static json_t *details_json(const char *txt)
 {
@@ -133,9 +112,9 @@ static unsigned events_filter(struct ps_api_resp *rs, const struct ps_api_list *
 	f->src_ip = ps_api_list_filter(l, "src_ip");
 	f->dest_ip = ps_api_list_filter(l, "dest_ip");
 	f->ip = ps_api_list_filter(l, "ip");
-	if (since && (st = query_time(rs, "since", since, &f->ts_from_us)))
+	if (since && (st = ps_api_query_time(rs, "since", since, &f->ts_from_us)))
 		return st;
-	if (until && (st = query_time(rs, "until", until, &f->ts_to_us)))
+	if (until && (st = ps_api_query_time(rs, "until", until, &f->ts_to_us)))
 		return st;
 	if (sev) {
 		char *end;

@@ -414,25 +414,6 @@ static int overdue(struct ov *o)
 
 /* ---- the routes ---- */
 
-static unsigned parse_time(struct ps_api_resp *rs, const char *k, const char *v,
-			   int64_t *us)
-{
-	struct ps_date dd;
-	bool date = ps_date_parse(v, strlen(v), &dd) == PS_OK;
-
-	if (date && ps_date_to_time_us(dd, PS_TZ_SHANGHAI, us) == PS_OK) {
-		/* a bare date as the end of a range means up to the end of
-		 * that day, as `panshi event list --until` reads it */
-		if (!strcmp(k, "until"))
-			*us += PS_USEC_PER_DAY;
-		return 0;
-	}
-	if (!date && ps_time_parse_iso8601(v, strlen(v), PS_TZ_SHANGHAI, us) == PS_OK)
-		return 0;
-	return ps_api_error(rs, PS_API_INVALID_PARAMETER, "%s: '%s' is not a time "
-			    "(2026-11-20T09:30:00+08:00 or 2026-11-20)", k, v);
-}
-
 /* since/until of the query (default: the last 30 days), checked. */
 static unsigned overview_range(struct ps_api_req *rq, struct ps_api_resp *rs, struct ov *o)
 {
@@ -449,10 +430,10 @@ static unsigned overview_range(struct ps_api_req *rq, struct ps_api_resp *rs, st
 		*slot = rq->qval[i] ? rq->qval[i] : "";
 	}
 	o->until = rq->now;
-	if (until && (st = parse_time(rs, "until", until, &o->until)))
+	if (until && (st = ps_api_query_time(rs, "until", until, &o->until)))
 		return st;
 	o->since = o->until - 30 * DAY_US;
-	if (since && (st = parse_time(rs, "since", since, &o->since)))
+	if (since && (st = ps_api_query_time(rs, "since", since, &o->since)))
 		return st;
 	if (o->since >= o->until)
 		return ps_api_error(rs, PS_API_INVALID_PARAMETER, "since must be before until");

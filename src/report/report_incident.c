@@ -48,47 +48,12 @@ struct inc_report {
 
 /* ---- facts and level ------------------------------------------------------------- */
 
-#define CNT(f) {#f, offsetof(struct ps_inc_level_facts, f)}
-static const struct {
-	const char *name;
-	size_t off;
-} count_facts[] = {
-	CNT(leaked_users), CNT(portal_down_minutes), CNT(cii_total_down_minutes),
-	CNT(cii_main_function_down_minutes), CNT(population_share_percent),
-	CNT(people_affected), CNT(pi_leaked_people), CNT(direct_loss_cny),
-	CNT(defacement_homepage_minutes), CNT(defacement_other_page_minutes),
-	CNT(defacement_reposts), CNT(defacement_views),
-};
-
 /* Reclassify from the stored facts so the report names the rule; the
  * stored level is shown when the facts do not parse. */
 static void reclassify(struct ps_case_ctx *cx, struct inc_report *r)
 {
-	struct ps_inc_level_facts lf;
-	json_t *j = r->c.facts != NULL ? json_loads(r->c.facts, 0, NULL) : NULL;
-	const char *k;
-	json_t *v;
-
-	memset(&lf, 0, sizeof(lf));
-	json_object_foreach(j, k, v) {
-		for (size_t i = 0; i < PS_ARRAY_LEN(count_facts); i++) {
-			struct ps_inc_count *c = (void *)((char *)&lf + count_facts[i].off);
-
-			if (strcmp(k, count_facts[i].name) == 0 && json_is_integer(v) &&
-			    json_integer_value(v) >= 0) {
-				c->known = true;
-				c->v = json_integer_value(v);
-			}
-		}
-		if (json_is_string(v) && strcmp(k, "outage_scope") == 0)
-			(void)!ps_inc_scope_parse(json_string_value(v), &lf.outage_scope, NULL);
-		if (json_is_string(v) && strcmp(k, "portal_scope") == 0)
-			(void)!ps_inc_scope_parse(json_string_value(v), &lf.portal_scope, NULL);
-		if (json_is_string(v) && strcmp(k, "population_area") == 0)
-			(void)!ps_inc_scope_parse(json_string_value(v), &lf.population_area, NULL);
-	}
-	json_decref(j);
-	r->lv_ok = ps_inc_level_classify(cx->policy, &lf, &r->lv, NULL) == PS_OK &&
+	r->lv_ok = ps_case_facts_check(cx->policy, r->c.facts != NULL ? r->c.facts : "{}",
+				       &r->lv, NULL) == PS_OK &&
 		   r->lv.level == r->c.level;
 }
 
