@@ -214,6 +214,11 @@ unsigned ps_api_json(struct ps_api_resp *rs, unsigned status, struct json_t *j);
 unsigned ps_api_query_time(struct ps_api_resp *rs, const char *k, const char *v,
 			   int64_t *us);
 
+/* Refuse query parameters not in `names` (NULL-terminated): 0, or 400
+ * invalid_parameter naming the first unknown one. */
+unsigned ps_api_query_only(const struct ps_api_req *rq, struct ps_api_resp *rs,
+			   const char *const *names);
+
 /* ---- the list grammar ---- */
 
 /* A route's list: which fields filter and sort (NULL-terminated arrays). */

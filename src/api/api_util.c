@@ -307,3 +307,18 @@ unsigned ps_api_query_time(struct ps_api_resp *rs, const char *k, const char *v,
 	return ps_api_error(rs, PS_API_INVALID_PARAMETER, "%s: '%s' is not a time "
 			    "(2026-11-20T09:30:00+08:00 or 2026-11-20)", k, v);
 }
+
+unsigned ps_api_query_only(const struct ps_api_req *rq, struct ps_api_resp *rs,
+			   const char *const *names)
+{
+	for (size_t i = 0; i < rq->nquery; i++) {
+		size_t j;
+
+		for (j = 0; names[j] != NULL && strcmp(names[j], rq->qkey[i]) != 0; j++)
+			;
+		if (names[j] == NULL)
+			return ps_api_error(rs, PS_API_INVALID_PARAMETER,
+					    "unknown parameter '%s'", rq->qkey[i]);
+	}
+	return 0;
+}

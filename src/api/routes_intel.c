@@ -24,22 +24,6 @@
 #define PREFIX "/api/v1/"
 #define EXPORT_MAX ((size_t)1 << 30)
 
-/* Refuse query parameters not in `names` (NULL-terminated). 0 or 400. */
-static unsigned only_params(const struct ps_api_req *rq, struct ps_api_resp *rs,
-			    const char *const *names)
-{
-	for (size_t i = 0; i < rq->nquery; i++) {
-		size_t j;
-
-		for (j = 0; names[j] != NULL && strcmp(names[j], rq->qkey[i]) != 0; j++)
-			;
-		if (names[j] == NULL)
-			return ps_api_error(rs, PS_API_INVALID_PARAMETER,
-					    "unknown parameter '%s'", rq->qkey[i]);
-	}
-	return 0;
-}
-
 static unsigned bad_param(struct ps_api_resp *rs, const char *k, const char *v)
 {
 	return ps_api_error(rs, PS_API_INVALID_PARAMETER, "parameter '%s': invalid value '%s'",
@@ -161,7 +145,7 @@ static unsigned ioc_show(struct ps_api_req *rq, struct ps_api_resp *rs)
 	json_t *items;
 	int rc;
 
-	if (st == NULL || only_params(rq, rs, params) != 0)
+	if (st == NULL || ps_api_query_only(rq, rs, params) != 0)
 		return rs->status;
 	if (t != NULL && ps_ioc_type_parse(t, &type) != PS_OK)
 		return bad_param(rs, "type", t);
@@ -194,7 +178,7 @@ static unsigned sources(struct ps_api_req *rq, struct ps_api_resp *rs)
 	json_t *a;
 	int rc;
 
-	if (st == NULL || only_params(rq, rs, params) != 0)
+	if (st == NULL || ps_api_query_only(rq, rs, params) != 0)
 		return rs->status;
 	if ((a = json_array()) == NULL)
 		return ps_api_error(rs, PS_API_INTERNAL, "out of memory");
@@ -220,7 +204,7 @@ static unsigned stats(struct ps_api_req *rq, struct ps_api_resp *rs)
 	json_t *o;
 	int rc;
 
-	if (st == NULL || only_params(rq, rs, params) != 0)
+	if (st == NULL || ps_api_query_only(rq, rs, params) != 0)
 		return rs->status;
 	rc = ps_intel_totals_get(st, rq->now > 0 ? rq->now : ps_time_now_us(), &tot);
 	o = rc == PS_OK ? json_pack("{s:{s:I,s:I,s:I,s:I}}", "totals",
@@ -255,7 +239,7 @@ static unsigned export_opts(struct ps_api_req *rq, struct ps_api_resp *rs,
 	struct ps_intel_filter *f = &o->filter;
 	const char *v;
 
-	if (only_params(rq, rs, params) != 0)
+	if (ps_api_query_only(rq, rs, params) != 0)
 		return rs->status;
 	o->format = PS_INTEL_EXPORT_STIX;
 	f->tlp_max = PS_TLP_GREEN;
@@ -695,7 +679,7 @@ static unsigned import_post(struct ps_api_req *rq, struct ps_api_resp *rs)
 	json_t *reply = NULL;
 	unsigned code;
 
-	if (only_params(rq, rs, params) != 0)
+	if (ps_api_query_only(rq, rs, params) != 0)
 		return rs->status;
 	if (so == NULL || so->db == NULL)
 		return ps_api_error(rs, PS_API_UNAVAILABLE, "imports need the server's store");
@@ -728,7 +712,7 @@ static unsigned import_get(struct ps_api_req *rq, struct ps_api_resp *rs)
 	char *end;
 	long long id;
 
-	if (only_params(rq, rs, params) != 0)
+	if (ps_api_query_only(rq, rs, params) != 0)
 		return rs->status;
 	errno = 0;
 	id = strtoll(v, &end, 10);

@@ -534,22 +534,6 @@ static unsigned reg_kinds(struct ps_api_req *rq, struct ps_api_resp *rs)
 	return ps_api_json(rs, 200, a);
 }
 
-/* Refuse query parameters not in `names` (NULL-terminated). 0 or 400. */
-static unsigned only_params(const struct ps_api_req *rq, struct ps_api_resp *rs,
-			    const char *const *names)
-{
-	for (size_t i = 0; i < rq->nquery; i++) {
-		size_t j;
-
-		for (j = 0; names[j] != NULL && strcmp(names[j], rq->qkey[i]) != 0; j++)
-			;
-		if (names[j] == NULL)
-			return ps_api_error(rs, PS_API_INVALID_PARAMETER,
-					    "unknown parameter '%s'", rq->qkey[i]);
-	}
-	return 0;
-}
-
 /* GET /assets/route?ip=ADDR */
 static unsigned asset_route(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
@@ -562,7 +546,7 @@ static unsigned asset_route(struct ps_api_req *rq, struct ps_api_resp *rs)
 	json_t *o;
 	int rc;
 
-	if (only_params(rq, rs, params) != 0)
+	if (ps_api_query_only(rq, rs, params) != 0)
 		return rs->status;
 	if (ip == NULL || ip[0] == '\0')
 		return ps_api_error(rs, PS_API_INVALID_PARAMETER, "parameter 'ip' is required");
@@ -653,7 +637,7 @@ static unsigned calendar(struct ps_api_req *rq, struct ps_api_resp *rs)
 	unsigned st;
 
 	ps_cal_options_default(&q.opt);
-	if ((st = only_params(rq, rs, params)) != 0)
+	if ((st = ps_api_query_only(rq, rs, params)) != 0)
 		return st;
 	for (size_t i = 0; i < rq->nquery; i++)
 		if ((st = cal_param(&q, rq->qkey[i], rq->qval[i], rs)) != 0)
