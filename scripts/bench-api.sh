@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Benchmark of the REST API on loopback: a store with 1,000,000 incidents
 # (the sample registry's units, spread over a year), `panshi serve`, and
-# wrk against the incident list (first page, and a filtered and sorted
-# page) and, in the same run as the baseline, against /api/v1/health,
+# wrk against the incident list (first page, a filtered page, a sorted
+# page and a unit owner's page) and, in the same run as the baseline, /api/v1/health,
 # which touches no table. Reports requests/s, p50 and p99 latency and the
 # list's throughput as a ratio to the baseline in build/bench/api.txt.
 # A benchmark, never a test: timings depend on the machine's load. wrk
@@ -36,7 +36,8 @@ api:
   rate_per_minute: 0
   threads: 4
 EOF
-export PANSHI_CONFIG=$work/bench.yaml PANSHI_DB=$db PANSHI_AUDIT_KEY=$work/audit.key
+tag=$(basename "$db")   # one audit key per store: a PostgreSQL run keeps the SQLite store's
+export PANSHI_CONFIG=$work/bench.yaml PANSHI_DB=$db PANSHI_AUDIT_KEY=$work/audit-$tag.key
 
 units="'U-CORE-01','U-BRAS-01','U-IDC-01','U-CDN-01','U-DNS-01','U-CLOUD-01','U-WEB-01','U-IIP-01','U-IDR-01','U-IOV-01','U-MAIL-01','U-OA-01'"
 cols="group_key, kind, title, category, severity, level, state, asset_ip, unit, dept, person, first_seen, last_seen, event_count, state_since, created_at, updated_at"
@@ -53,9 +54,9 @@ row() { # $1 = the integer expression of i, $2 = the text of i, $3 = pick(list, 
 	 1 + $i % 17, 1735660800000000, 1735660800000000, 1735660800000000"
 }
 
-if [ ! -e "$work/loaded-$n-$(basename "$db")" ]; then
+if [ ! -e "$work/loaded-$n-$tag" ]; then
 	echo "bench-api: building a store with $n incidents in $db"
-	rm -f "$db" "$db-wal" "$db-shm" "$work/audit.key"
+	rm -f "$db" "$db-wal" "$db-shm" "$PANSHI_AUDIT_KEY"
 	"$panshi" --quiet init
 	"$panshi" registry import samples/registry/demo-operator.yaml >/dev/null
 	case "$db" in
@@ -79,7 +80,7 @@ if [ ! -e "$work/loaded-$n-$(basename "$db")" ]; then
 			 1 + i % 17, 1735660800000000, 1735660800000000, 1735660800000000 FROM s;
 			ANALYZE;" ;;
 	esac
-	touch "$work/loaded-$n-$(basename "$db")"
+	touch "$work/loaded-$n-$tag"
 fi
 
 "$panshi" --quiet init   # migrations of a store built by an older panshi
@@ -87,6 +88,11 @@ fi
 # the secret is the last line of `token create`
 token=$("$panshi" token create --user bench --label bench | tail -1)
 [ -n "$token" ] || { echo "bench-api: could not create a token" >&2; exit 1; }
+# a unit owner of two units: the list is scoped to them (unit IN (...))
+"$panshi" user add bench-owner --role unit_owner --units U-IDC-01,U-CORE-01 \
+	--password-stdin <<<"bench-password-123" >/dev/null 2>&1 || true
+owner_token=$("$panshi" token create --user bench-owner --label bench | tail -1)
+[ -n "$owner_token" ] || { echo "bench-api: could not create the owner's token" >&2; exit 1; }
 
 "$panshi" serve --listen 127.0.0.1:0 > "$work/serve.out" 2>"$work/serve.err" &
 server=$!
@@ -99,9 +105,9 @@ done
 [ -n "${port:-}" ] || { cat "$work/serve.err" >&2; exit 1; }
 base=http://127.0.0.1:$port/api/v1
 
-measure() { # name url -> "name rps p50_ms p99_ms"
+measure() { # name url [token] -> "name rps p50_ms p99_ms non_2xx"
 	local r
-	r=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Authorization: Bearer $token" "$2")
+	r=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Authorization: Bearer ${3:-$token}" "$2")
 	echo "$r" >> "$work/wrk.log"
 	awk -v name="$1" '
 		function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
@@ -115,11 +121,12 @@ health=$(measure health "$base/health")
 first=$(measure incidents_first_page "$base/incidents?limit=50")
 filtered=$(measure incidents_filtered "$base/incidents?state=open&unit=U-IDC-01&limit=50&offset=1000")
 sorted=$(measure incidents_by_severity "$base/incidents?unit=U-IDC-01&sort=-severity&limit=50")
+owner=$(measure incidents_unit_owner "$base/incidents?limit=50&offset=100" "$owner_token")
 {
 	echo "# bench-api: $n incidents, $(date -u +%Y-%m-%dT%H:%M:%SZ), wrk -t1 -c$conns -d${secs}s, $(nproc) cores, backend ${db%%:*}"
 	echo "# name requests_per_s p50_ms p99_ms non_2xx ratio_to_health"
 	hr=$(echo "$health" | awk '{print $2}')
-	for l in "$health" "$first" "$filtered" "$sorted"; do
+	for l in "$health" "$first" "$filtered" "$sorted" "$owner"; do
 		echo "$l" | awk -v hr="$hr" '{ printf "%s %s %s %s %s %.3f\n", $1, $2, $3, $4, $5, $2 / hr }'
 	done
 } | tee "$out"

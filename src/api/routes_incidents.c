@@ -7,8 +7,6 @@
  * act only on their units' incidents; vulnerability details are withheld
  * from roles without vuln.details.
  */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -133,25 +131,6 @@ static json_t *item_json(struct ps_api_req *rq, const struct ps_case *c, bool ov
 	return o;
 }
 
-/* Whether a stored clock of incident `id` is unmet past its deadline. */
-static int stored_overdue(struct ps_api_req *rq, int64_t id, bool *out)
-{
-	struct ps_stmt *s = NULL;
-	int rc = ps_store_prepare(rq->th->st, "SELECT 1 FROM incident_clocks WHERE "
-				  "incident_id = ? AND met_at IS NULL AND deadline < ? "
-				  "LIMIT 1", &s);
-
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 1, id);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 2, rq->now);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_step(s);
-	*out = rc == PS_OK;
-	ps_store_stmt_finalize(s);
-	return rc == PS_OK || rc == PS_EOF ? PS_OK : PS_EDB;
-}
-
 /* ---- the list ---- */
 
 struct list_ctx {
@@ -163,12 +142,9 @@ struct list_ctx {
 static int list_row(void *arg, const struct ps_case *c)
 {
 	struct list_ctx *l = arg;
-	bool overdue;
 	json_t *o;
 
-	if (stored_overdue(l->rq, c->id, &overdue) != PS_OK)
-		return PS_EDB;
-	o = item_json(l->rq, c, overdue, &l->names);
+	o = item_json(l->rq, c, c->overdue, &l->names);
 	return o && json_array_append_new(l->items, o) == 0 ? 0 : PS_ENOMEM;
 }
 
@@ -211,92 +187,6 @@ static unsigned list_filter(struct ps_api_req *rq, struct ps_api_resp *rs,
 	return 0;
 }
 
-/*
- * Totals of the list. Counting a million rows costs tens of milliseconds
- * on every page, so a total is kept for COUNT_TTL (10 s) per server and filter
- * (then refreshed by one request while the others use the old value).
- * Actions through this API bump `count_gen`, which is part of the key, so
- * they show at once; changes by other processes (the CLI, a correlating
- * sensor) show within COUNT_TTL. Overdue filters depend on the time and
- * are never cached.
- */
-#define COUNT_SLOTS 64
-#define COUNT_TTL (10 * PS_USEC_PER_SEC)
-
-static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
-static atomic_uint_fast64_t count_gen;
-static struct {
-	char key[1400];
-	int64_t total, at;
-	bool refreshing;
-} count_cache[COUNT_SLOTS];
-static size_t count_next;
-
-static void count_key(const struct ps_api_req *rq, const struct ps_case_filter *f,
-		      char *k, size_t n)
-{
-	size_t len;
-
-	len = (size_t)snprintf(k, n, "%p|%llu|%s|%s|%s|%s|%s|%d|", (void *)rq->srv,
-			       (unsigned long long)atomic_load(&count_gen),
-			       f->state ? f->state : "", f->level ? f->level : "",
-			       f->unit ? f->unit : "", f->kind ? f->kind : "",
-			       f->assignee ? f->assignee : "", f->units_only);
-	for (size_t i = 0; i < f->nunits && len < n; i++)
-		len += (size_t)snprintf(k + len, n - len, "%s,", f->units[i]);
-}
-
-/* The slot of `key`, or -1. Under count_lock. */
-static long count_find(const char *key)
-{
-	for (size_t i = 0; i < COUNT_SLOTS; i++)
-		if (count_cache[i].at > 0 && !strcmp(count_cache[i].key, key))
-			return (long)i;
-	return -1;
-}
-
-/* A fresh total is used as is; an expired one is refreshed by one request
- * while the others keep answering with it (so a page never waits for a
- * count another request is already making). */
-static int cached_count(struct ps_api_req *rq, const struct ps_case_filter *f,
-			int64_t *total, struct ps_diag *d)
-{
-	char key[1400];
-	long slot;
-	int rc;
-
-	if (f->overdue_only)
-		return ps_case_count(rq->th->cx, f, total, d);
-	count_key(rq, f, key, sizeof(key));
-	pthread_mutex_lock(&count_lock);
-	slot = count_find(key);
-	if (slot >= 0 && (rq->now - count_cache[slot].at < COUNT_TTL ||
-			  count_cache[slot].refreshing)) {
-		*total = count_cache[slot].total;
-		pthread_mutex_unlock(&count_lock);
-		return PS_OK;
-	}
-	if (slot >= 0)
-		count_cache[slot].refreshing = true;
-	pthread_mutex_unlock(&count_lock);
-	rc = ps_case_count(rq->th->cx, f, total, d);
-	pthread_mutex_lock(&count_lock);
-	if (slot < 0 || strcmp(count_cache[slot].key, key)) {
-		slot = (long)count_next;
-		count_next = (count_next + 1) % COUNT_SLOTS;
-		(void)snprintf(count_cache[slot].key, sizeof(count_cache[0].key), "%s", key);
-	}
-	count_cache[slot].refreshing = false;
-	if (rc == PS_OK) {
-		count_cache[slot].total = *total;
-		count_cache[slot].at = rq->now;
-	} else {
-		count_cache[slot].at = 0;
-	}
-	pthread_mutex_unlock(&count_lock);
-	return rc;
-}
-
 static unsigned list_incidents(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
 	struct ps_case_filter f = {0};
@@ -320,7 +210,7 @@ static unsigned list_incidents(struct ps_api_req *rq, struct ps_api_resp *rs)
 	f.units_only = sc.only;
 	if ((lc.items = json_array()) == NULL)
 		return ps_api_error(rs, PS_API_INTERNAL, "out of memory");
-	rc = cached_count(rq, &f, &total, &d);
+	rc = ps_case_count(rq->th->cx, &f, &total, &d);
 	if (rc == PS_OK)
 		rc = ps_case_list(rq->th->cx, &f, list_row, &lc, &d);
 	names_release(&lc.names);
@@ -548,7 +438,6 @@ static unsigned reply(struct ps_api_req *rq, struct ps_api_resp *rs, int64_t id,
 	unsigned st;
 	int rc = ps_case_get(rq->th->cx, id, &c, &d);
 
-	atomic_fetch_add(&count_gen, 1); /* after the action, too */
 	if (rc != PS_OK)
 		return ps_api_error_rc(rs, rc, &d);
 	st = detail(rq, rs, &c, status);
@@ -565,7 +454,6 @@ static unsigned begin(struct ps_api_req *rq, struct ps_api_resp *rs, int64_t *id
 	if (st == 0)
 		ps_case_release(&c);
 	rq->th->cx->actor = rq->actor;
-	atomic_fetch_add(&count_gen, 1);
 	return st;
 }
 
@@ -706,9 +594,7 @@ static unsigned post_correlate(struct ps_api_req *rq, struct ps_api_resp *rs)
 
 	if ((st = job_allowed(rq, rs)))
 		return st;
-	atomic_fetch_add(&count_gen, 1);
 	rc = ps_case_correlate(rq->th->cx, rq->now, &s, &d);
-	atomic_fetch_add(&count_gen, 1);
 	if (rc != PS_OK)
 		return ps_api_error_rc(rs, rc, &d);
 	return ps_api_json(rs, 200, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
@@ -727,9 +613,7 @@ static unsigned post_tick(struct ps_api_req *rq, struct ps_api_resp *rs)
 
 	if ((st = job_allowed(rq, rs)))
 		return st;
-	atomic_fetch_add(&count_gen, 1);
 	rc = ps_case_tick(rq->th->cx, rq->now, &s, &d);
-	atomic_fetch_add(&count_gen, 1);
 	if (rc != PS_OK)
 		return ps_api_error_rc(rs, rc, &d);
 	return ps_api_json(rs, 200, json_pack("{s:I, s:I, s:I}",

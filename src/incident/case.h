@@ -76,6 +76,9 @@ struct ps_case {
 	bool vuln;                     /* holds vulnerability details */
 	int64_t state_since, rectified_at, handling_ended_at, risk_expiry;
 	int64_t escalation_step, created_at, updated_at;
+	bool overdue;                  /* set by ps_case_list only: a stored
+					  clock unmet past its deadline at
+					  the filter's `now` */
 };
 
 void ps_case_release(struct ps_case *c);

@@ -25,6 +25,7 @@ char *ps_case_json_dump(const struct json_t *j);
 	"rectify_severity, reporter, state_since, rectified_at, " \
 	"handling_ended_at, risk_expiry, escalation_step, facts, created_at, " \
 	"updated_at"
+#define PS_CASE_NCOLS 32
 
 /* Read a row selected with PS_CASE_COLS into *c (released first). */
 int ps_case_row_read(struct ps_stmt *s, struct ps_case *c) PS_MUST_USE;

@@ -212,7 +212,7 @@ static void sql_units(struct list_sql *q, const struct ps_case_filter *f)
 }
 
 static int list_where(const struct ps_case_filter *f, const char *what,
-		      struct list_sql *q, struct ps_diag *d)
+		      const char *table, struct list_sql *q, struct ps_diag *d)
 {
 	q->n = 0;
 	q->ntext = 0;
@@ -222,7 +222,9 @@ static int list_where(const struct ps_case_filter *f, const char *what,
 		return PS_EINVAL;
 	}
 	sql_add(q, what);
-	sql_add(q, " FROM incidents WHERE 1 = 1");
+	sql_add(q, " FROM ");
+	sql_add(q, table);
+	sql_add(q, " WHERE 1 = 1");
 	if (f->state && !strcmp(f->state, "open"))
 		sql_add(q, " AND state NOT IN ('closed', 'verified', 'false_positive')");
 	else
@@ -238,8 +240,9 @@ static int list_where(const struct ps_case_filter *f, const char *what,
 	return PS_OK;
 }
 
-/* " ORDER BY <sort> <dir>, id <dir>" from a known field, then " LIMIT ?
- * OFFSET ?" when `page`. */
+/* " ORDER BY <sort> <dir>, id <dir>" from a known field (severity and
+ * evidence count then by last_seen, the newest first among equals), then
+ * " LIMIT ? OFFSET ?" when `page`. */
 static int list_order(const struct ps_case_filter *f, struct list_sql *q, bool page,
 		      struct ps_diag *d)
 {
@@ -261,6 +264,10 @@ static int list_order(const struct ps_case_filter *f, struct list_sql *q, bool p
 	sql_add(q, " ORDER BY ");
 	sql_add(q, sorts[i]);
 	sql_add(q, dir);
+	if (!strcmp(sorts[i], "severity") || !strcmp(sorts[i], "event_count")) {
+		sql_add(q, ", last_seen");
+		sql_add(q, dir);
+	}
 	if (strcmp(sorts[i], "id")) {
 		sql_add(q, ", id");
 		sql_add(q, dir);
@@ -270,11 +277,11 @@ static int list_order(const struct ps_case_filter *f, struct list_sql *q, bool p
 	return PS_OK;
 }
 
-/* Bind the WHERE clause's values from index 1; *next gets the next index. */
+/* Bind the WHERE clause's values from index *next, which gets the next one. */
 static int list_bind(struct ps_stmt *s, const struct ps_case_filter *f,
 		     const struct list_sql *q, int *next)
 {
-	int rc = PS_OK, i = 1;
+	int rc = PS_OK, i = *next;
 
 	for (size_t k = 0; rc == PS_OK && k < q->ntext; k++)
 		rc = ps_store_stmt_bind_text(s, i++, q->text[k]);
@@ -291,20 +298,24 @@ int ps_case_list(struct ps_case_ctx *cx, const struct ps_case_filter *f,
 	struct list_sql q;
 	struct ps_stmt *s = NULL;
 	struct ps_case c;
-	int rc, i = 1;
+	int rc, i = 2; /* after the overdue column's time */
 
 	if (f == NULL)
 		f = &all;
 	memset(&c, 0, sizeof(c));
 	/* The page is chosen on ids alone, so a sort without an index
 	 * orders narrow rows; then the page's rows are read by id. */
-	if ((rc = list_where(f, "SELECT " PS_CASE_COLS " FROM incidents WHERE id IN "
-			     "(SELECT id", &q, d)) != PS_OK ||
+	if ((rc = list_where(f, "SELECT " PS_CASE_COLS ", CASE WHEN EXISTS (SELECT 1 "
+			     "FROM incident_clocks k WHERE k.incident_id = incidents.id AND "
+			     "k.met_at IS NULL AND k.deadline < ?) THEN 1 ELSE 0 END "
+			     "FROM incidents WHERE id IN (SELECT id", "incidents", &q, d)) != PS_OK ||
 	    (rc = list_order(f, &q, true, d)) != PS_OK)
 		return rc;
 	sql_add(&q, ")");
 	(void)list_order(f, &q, false, d);
 	rc = ps_store_prepare(cx->st, q.sql, &s);
+	if (rc == PS_OK)
+		rc = ps_store_stmt_bind_int64(s, 1, f->now);
 	if (rc == PS_OK)
 		rc = list_bind(s, f, &q, &i);
 	if (rc == PS_OK)
@@ -318,6 +329,7 @@ int ps_case_list(struct ps_case_ctx *cx, const struct ps_case_filter *f,
 	while ((rc = ps_store_stmt_step(s)) == PS_OK) {
 		if ((rc = ps_case_row_read(s, &c)) != PS_OK)
 			break;
+		c.overdue = ps_store_stmt_column_int64(s, PS_CASE_NCOLS) != 0;
 		if ((rc = fn(arg, &c)) != 0)
 			break;
 	}
@@ -331,18 +343,35 @@ out:
 	return rc;
 }
 
+/* Whether incident_counts (migration 7) answers f: its filters are all
+ * columns of it. An empty unit is how the table spells "no unit", which a
+ * filter on incidents never matches, so it is counted the long way. */
+static bool counted(const struct ps_case_filter *f)
+{
+	if (f->assignee || f->overdue_only || (f->unit && !*f->unit))
+		return false;
+	for (size_t i = 0; i < f->nunits; i++)
+		if (f->units[i] && !*f->units[i])
+			return false;
+	return true;
+}
+
 int ps_case_count(struct ps_case_ctx *cx, const struct ps_case_filter *f,
 		  int64_t *n, struct ps_diag *d)
 {
 	static const struct ps_case_filter all;
 	struct list_sql q;
 	struct ps_stmt *s = NULL;
-	int rc, i;
+	int rc, i = 1;
 
 	*n = 0;
 	if (f == NULL)
 		f = &all;
-	if ((rc = list_where(f, "SELECT count(*)", &q, d)) != PS_OK)
+	if (counted(f))
+		rc = list_where(f, "SELECT coalesce(sum(n), 0)", "incident_counts", &q, d);
+	else
+		rc = list_where(f, "SELECT count(*)", "incidents", &q, d);
+	if (rc != PS_OK)
 		return rc;
 	rc = ps_store_prepare(cx->st, q.sql, &s);
 	if (rc == PS_OK)

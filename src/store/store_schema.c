@@ -1222,6 +1222,113 @@ static const char m6_both[] =
 	"CREATE INDEX incidents_created_at ON incidents (created_at);\n";
 
 /*
+ * Migration 7: the incident list at a million incidents.
+ * - incident_counts keeps the number of incidents per (unit, state, kind,
+ *   level), maintained by triggers in the same transaction as the change,
+ *   so the list's total is a sum over a few hundred rows instead of a count
+ *   over the matching incidents (a unit's open incidents: 60,000 rows,
+ *   0.1 s). Incidents without a unit count under ''.
+ * - A unit's list, the newest first, reads one index: (unit, last_seen, id)
+ *   in the list's order, with state, kind and level to filter on, replaces
+ *   (unit, last_seen), which read every skipped row from the table (a
+ *   unit's open incidents at offset 1,000: 2.6 ms, now 0.2 ms).
+ * - (unit, severity, last_seen) serves a unit's list sorted by severity.
+ * - ANALYZE, so the planner knows the new indexes on a large store.
+ */
+#define M7_COMMON \
+	"INSERT INTO incident_counts (unit, state, kind, level, n)\n" \
+	"	SELECT coalesce(unit, ''), state, kind, level, count(*) FROM incidents\n" \
+	"	GROUP BY coalesce(unit, ''), state, kind, level;\n" \
+	"CREATE INDEX incidents_unit_severity ON incidents (unit, severity, last_seen);\n" \
+	"DROP INDEX incidents_unit_last_seen;\n" \
+	"CREATE INDEX incidents_unit_list ON incidents (unit, last_seen, id, state, kind, level);\n"
+
+static const char m7_sqlite[] =
+	"CREATE TABLE incident_counts (\n"
+	"	unit TEXT NOT NULL,\n"
+	"	state TEXT NOT NULL,\n"
+	"	kind TEXT NOT NULL,\n"
+	"	level TEXT NOT NULL,\n"
+	"	n INTEGER NOT NULL,\n"
+	"	PRIMARY KEY (unit, state, kind, level)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	M7_COMMON
+	"CREATE TRIGGER incidents_count_insert AFTER INSERT ON incidents BEGIN\n"
+	"	INSERT INTO incident_counts (unit, state, kind, level, n)\n"
+	"	VALUES (coalesce(NEW.unit, ''), NEW.state, NEW.kind, NEW.level, 1)\n"
+	"	ON CONFLICT (unit, state, kind, level) DO UPDATE SET n = n + 1;\n"
+	"END;\n"
+	"CREATE TRIGGER incidents_count_delete AFTER DELETE ON incidents BEGIN\n"
+	"	UPDATE incident_counts SET n = n - 1 WHERE unit = coalesce(OLD.unit, '')\n"
+	"	AND state = OLD.state AND kind = OLD.kind AND level = OLD.level;\n"
+	"END;\n"
+	"CREATE TRIGGER incidents_count_update AFTER UPDATE OF unit, state, kind, level\n"
+	"ON incidents WHEN OLD.unit IS NOT NEW.unit OR OLD.state IS NOT NEW.state\n"
+	"	OR OLD.kind IS NOT NEW.kind OR OLD.level IS NOT NEW.level BEGIN\n"
+	"	UPDATE incident_counts SET n = n - 1 WHERE unit = coalesce(OLD.unit, '')\n"
+	"	AND state = OLD.state AND kind = OLD.kind AND level = OLD.level;\n"
+	"	INSERT INTO incident_counts (unit, state, kind, level, n)\n"
+	"	VALUES (coalesce(NEW.unit, ''), NEW.state, NEW.kind, NEW.level, 1)\n"
+	"	ON CONFLICT (unit, state, kind, level) DO UPDATE SET n = n + 1;\n"
+	"END;\n"
+	"ANALYZE incidents;\n";
+
+/* The same on PostgreSQL, where every update of a row makes a new version
+ * of it: a row trigger adding 1 per inserted incident would leave a
+ * million versions of one counter in a bulk load's transaction. Inserts
+ * and deletes are counted per statement from its transition table; an
+ * update that changes a counted column (one incident at a time: a move, a
+ * reroute, new facts) per row. Counters are taken in key order, so two
+ * opposite moves cannot deadlock on them. */
+static const char m7_pg[] =
+	"CREATE TABLE incident_counts (\n"
+	"	unit TEXT NOT NULL,\n"
+	"	state TEXT NOT NULL,\n"
+	"	kind TEXT NOT NULL,\n"
+	"	level TEXT NOT NULL,\n"
+	"	n BIGINT NOT NULL,\n"
+	"	PRIMARY KEY (unit, state, kind, level)\n"
+	");\n"
+	M7_COMMON
+	"CREATE FUNCTION incidents_count_rows() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"	IF TG_OP = 'INSERT' THEN\n"
+	"		INSERT INTO incident_counts AS c (unit, state, kind, level, n)\n"
+	"		SELECT coalesce(unit, ''), state, kind, level, count(*) FROM new_rows\n"
+	"		GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4\n"
+	"		ON CONFLICT (unit, state, kind, level) DO UPDATE SET n = c.n + EXCLUDED.n;\n"
+	"	ELSE\n"
+	"		UPDATE incident_counts AS c SET n = c.n - g.n FROM\n"
+	"		(SELECT coalesce(unit, '') AS unit, state, kind, level, count(*) AS n\n"
+	"		 FROM old_rows GROUP BY 1, 2, 3, 4) AS g\n"
+	"		WHERE c.unit = g.unit AND c.state = g.state AND c.kind = g.kind\n"
+	"		AND c.level = g.level;\n"
+	"	END IF;\n"
+	"	RETURN NULL;\n"
+	"END $$;\n"
+	"CREATE FUNCTION incidents_count_update() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"	INSERT INTO incident_counts AS c (unit, state, kind, level, n)\n"
+	"	SELECT * FROM (VALUES\n"
+	"		(coalesce(OLD.unit, ''), OLD.state, OLD.kind, OLD.level, -1::BIGINT),\n"
+	"		(coalesce(NEW.unit, ''), NEW.state, NEW.kind, NEW.level, 1::BIGINT)) AS v\n"
+	"	ORDER BY 1, 2, 3, 4\n"
+	"	ON CONFLICT (unit, state, kind, level) DO UPDATE SET n = c.n + EXCLUDED.n;\n"
+	"	RETURN NULL;\n"
+	"END $$;\n"
+	"CREATE TRIGGER incidents_count_insert AFTER INSERT ON incidents\n"
+	"	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT\n"
+	"	EXECUTE FUNCTION incidents_count_rows();\n"
+	"CREATE TRIGGER incidents_count_delete AFTER DELETE ON incidents\n"
+	"	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT\n"
+	"	EXECUTE FUNCTION incidents_count_rows();\n"
+	"CREATE TRIGGER incidents_count_update AFTER UPDATE OF unit, state, kind, level\n"
+	"	ON incidents FOR EACH ROW WHEN (OLD.unit IS DISTINCT FROM NEW.unit OR\n"
+	"	OLD.state IS DISTINCT FROM NEW.state OR OLD.kind IS DISTINCT FROM NEW.kind OR\n"
+	"	OLD.level IS DISTINCT FROM NEW.level) EXECUTE FUNCTION incidents_count_update();\n"
+	"ANALYZE incidents;\n";
+
+/*
  * schema_migrations itself is created before migration 1 runs (the
  * runner needs it to know where it stands); migration 1 creates the rest.
  */
@@ -1232,6 +1339,7 @@ const struct ps_store_migration ps_store_migrations[] = {
 	{4, "incidents", m4_sqlite, m4_pg},
 	{5, "users, sessions, tokens", m5_sqlite, m5_pg},
 	{6, "incident indexes", m6_both, m6_both},
+	{7, "incident counts", m7_sqlite, m7_pg},
 };
 
 const size_t ps_store_n_migrations = PS_ARRAY_LEN(ps_store_migrations);

@@ -113,9 +113,19 @@ static int sq_open(struct ps_store *st, const char *spec,
 	return PS_OK;
 }
 
+/* SQLite's advice for long-lived stores: on closing, let it refresh the
+ * planner's statistics of tables whose size changed a lot since the last
+ * ANALYZE (bounded by analysis_limit, so closing stays quick). Without
+ * them a store grown from empty to a million incidents can pick an index
+ * that filters but does not order. Failures (busy, read-only) are ignored. */
 static void sq_close(struct ps_store *st)
 {
-	sqlite3_close(db_of(st));
+	sqlite3 *db = db_of(st);
+
+	if (db != NULL && !sqlite3_db_readonly(db, "main") && sqlite3_get_autocommit(db))
+		(void)sqlite3_exec(db, "PRAGMA analysis_limit = 400; PRAGMA optimize",
+				   NULL, NULL, NULL);
+	sqlite3_close(db);
 	st->impl = NULL;
 }
 

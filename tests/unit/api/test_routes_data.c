@@ -667,6 +667,18 @@ static void test_overview(void **state)
 	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(r.json,
 		"items"), 0), "overdue")));
 	afx_resp_free(&r);
+	/* and the whole list flags that one alone */
+	r = call(f, "GET", "/api/v1/incidents?limit=500", s.analyst, NULL);
+	{
+		size_t i, flagged = 0;
+		json_t *it;
+
+		json_array_foreach(json_object_get(r.json, "items"), i, it)
+			flagged += json_is_true(json_object_get(it, "overdue"));
+		assert_true(json_array_size(json_object_get(r.json, "items")) > 1);
+		assert_int_equal(flagged, 1);
+	}
+	afx_resp_free(&r);
 	/* a range with nothing in it */
 	r = call(f, "GET", "/api/v1/stats/overview?since=2020-01-01&until=2020-01-31",
 		 s.analyst, NULL);

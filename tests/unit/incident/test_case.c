@@ -143,6 +143,27 @@ static int64_t count(struct fx *f, const char *sql)
 	return n;
 }
 
+/* incident_counts (migration 7, kept by triggers) equals a grouping of
+ * incidents, both ways. */
+static void counts_agree(struct fx *f)
+{
+	assert_int_equal(count(f, "SELECT count(*) FROM incident_counts c WHERE n <> "
+			      "(SELECT count(*) FROM incidents i WHERE coalesce(i.unit, '') = c.unit "
+			      "AND i.state = c.state AND i.kind = c.kind AND i.level = c.level)"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM incidents i WHERE NOT EXISTS "
+			      "(SELECT 1 FROM incident_counts c WHERE coalesce(i.unit, '') = c.unit "
+			      "AND i.state = c.state AND i.kind = c.kind AND i.level = c.level)"), 0);
+}
+
+static int64_t case_count(struct fx *f, const struct ps_case_filter *flt)
+{
+	struct ps_diag d = {{0}};
+	int64_t n = -1;
+
+	OK(ps_case_count(&f->cx, flt, &n, &d));
+	return n;
+}
+
 static int64_t find_id(struct fx *f, const char *group_key)
 {
 	struct ps_stmt *s;
@@ -339,6 +360,7 @@ static void test_recurrence(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM incident_history"), hist + 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM incident_history WHERE "
 				  "action = 'reopen' AND from_state = 'closed'"), 1);
+	counts_agree(f); /* moves and a reopen */
 }
 
 static void test_false_positive_stays(void **state)
@@ -484,6 +506,7 @@ static void test_clocks_escalation(void **state)
 	correlate(f, opened, &st);
 	id = find_id(f, "intel|198.51.100.9|192.0.2.7");
 	OK(ps_case_set_facts(&f->cx, id, "{\"leaked_users\": 1000000}", opened + 1, &d));
+	counts_agree(f); /* the level changed */
 	OK(ps_case_get(&f->cx, id, &c, &d));
 	assert_int_equal(c.level, PS_INC_LEVEL_LARGER);
 	OK(ps_case_clocks_get(&f->cx, &c, opened, &cs, &d));
@@ -588,10 +611,46 @@ static void test_list_filters(void **state)
 	n = 0;
 	OK(ps_case_list(&f->cx, &flt, count_cb, &n, &d));
 	assert_int_equal(n, 3);
+	assert_int_equal(case_count(f, &flt), 3);
 	flt.limit = 2;
 	n = 0;
 	OK(ps_case_list(&f->cx, &flt, count_cb, &n, &d));
 	assert_int_equal(n, 2);
+	assert_int_equal(case_count(f, &flt), 3); /* paging does not change the total */
+	counts_agree(f);
+	/* totals from incident_counts equal the lists they describe */
+	{
+		static const char *const owned[] = {"U-1", NULL};
+		static const char *const blank[] = {"U-1", ""};
+
+		memset(&flt, 0, sizeof(flt));
+		assert_int_equal(case_count(f, &flt), 4);
+		flt.unit = "U-1";
+		assert_int_equal(case_count(f, &flt), 2);
+		flt.state = "false_positive";
+		assert_int_equal(case_count(f, &flt), 1);
+		flt.state = NULL;
+		flt.kind = "ids";
+		assert_int_equal(case_count(f, &flt), 0);
+		/* "" is not how a filter names "no unit" */
+		memset(&flt, 0, sizeof(flt));
+		flt.unit = "";
+		assert_int_equal(case_count(f, &flt), 0);
+		flt.unit = NULL;
+		flt.units = blank;
+		flt.nunits = 2;
+		assert_int_equal(case_count(f, &flt), 2);
+		flt.units = owned;
+		assert_int_equal(case_count(f, &flt), 2);
+		flt.nunits = 0;
+		flt.units_only = true;
+		assert_int_equal(case_count(f, &flt), 0);
+		/* a deleted incident leaves the counts */
+		OK(ps_store_exec(f->st, "DELETE FROM incidents WHERE unit = 'U-1' AND state = 'false_positive'"));
+		counts_agree(f);
+		memset(&flt, 0, sizeof(flt));
+		assert_int_equal(case_count(f, &flt), 3);
+	}
 }
 
 static void test_reroute(void **state)
@@ -625,6 +684,7 @@ static void test_reroute(void **state)
 	assert_string_equal(c.person, "P-UNIT");
 	ps_case_release(&c);
 	assert_int_equal(count(f, "SELECT count(*) FROM incident_history WHERE action = 'route'"), 1);
+	counts_agree(f); /* the unit changed */
 	/* done once */
 	correlate(f, T0 + 3 * HOUR, &st);
 	assert_int_equal(st.rerouted, 0);
