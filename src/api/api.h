@@ -214,10 +214,16 @@ unsigned ps_api_json(struct ps_api_resp *rs, unsigned status, struct json_t *j);
 unsigned ps_api_query_time(struct ps_api_resp *rs, const char *k, const char *v,
 			   int64_t *us);
 
-/* Refuse query parameters not in `names` (NULL-terminated): 0, or 400
- * invalid_parameter naming the first unknown one. */
-unsigned ps_api_query_only(const struct ps_api_req *rq, struct ps_api_resp *rs,
-			   const char *const *names);
+/* fn(arg, name) for each name of a comma-separated list ("since,until";
+ * names up to 63 bytes, empty ones skipped); false as soon as fn is. */
+bool ps_api_names_each(const char *list, bool (*fn)(void *arg, const char *name),
+		       void *arg);
+
+/* Refuse query parameters the route does not declare in its `query`:
+ * 0, or 400 invalid_parameter naming the first unknown one and the
+ * parameters the route takes. The server calls it for every route without
+ * a list (lists check theirs in ps_api_list_parse). */
+unsigned ps_api_query_declared(const struct ps_api_req *rq, struct ps_api_resp *rs);
 
 /* ---- the list grammar ---- */
 
@@ -264,6 +270,11 @@ struct ps_api_route {
 				       max_upload bytes, handed over as is */
 	bool audit;                 /* security-relevant: the server appends an
 				       audit record for every call */
+	const char *query;          /* routes without a list: the query
+				       parameters taken, "since,until" (NULL:
+				       none); the server answers any other with
+				       400 invalid_parameter before the handler
+				       runs, and OpenAPI documents them */
 };
 
 /* Route tables, each NULL-handler terminated, from the module files. */

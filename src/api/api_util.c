@@ -308,17 +308,38 @@ unsigned ps_api_query_time(struct ps_api_resp *rs, const char *k, const char *v,
 			    "(2026-11-20T09:30:00+08:00 or 2026-11-20)", k, v);
 }
 
-unsigned ps_api_query_only(const struct ps_api_req *rq, struct ps_api_resp *rs,
-			   const char *const *names)
+bool ps_api_names_each(const char *list, bool (*fn)(void *arg, const char *name),
+		       void *arg)
 {
-	for (size_t i = 0; i < rq->nquery; i++) {
-		size_t j;
+	char name[64];
+	size_t len;
 
-		for (j = 0; names[j] != NULL && strcmp(names[j], rq->qkey[i]) != 0; j++)
-			;
-		if (names[j] == NULL)
-			return ps_api_error(rs, PS_API_INVALID_PARAMETER,
-					    "unknown parameter '%s'", rq->qkey[i]);
+	for (const char *p = list; p != NULL && *p; p += len + (p[len] == ',')) {
+		len = strcspn(p, ",");
+		(void)snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		if (name[0] && !fn(arg, name))
+			return false;
+	}
+	return true;
+}
+
+static bool differs(void *arg, const char *name)
+{
+	return strcmp(arg, name) != 0;
+}
+
+unsigned ps_api_query_declared(const struct ps_api_req *rq, struct ps_api_resp *rs)
+{
+	const char *taken = rq->route != NULL ? rq->route->query : NULL;
+
+	for (size_t i = 0; i < rq->nquery; i++) {
+		if (!ps_api_names_each(taken, differs, (void *)rq->qkey[i]))
+			continue;   /* declared */
+		if (taken == NULL || !*taken)
+			return ps_api_error(rs, PS_API_INVALID_PARAMETER, "unknown query "
+					    "parameter '%s' (this route takes none)", rq->qkey[i]);
+		return ps_api_error(rs, PS_API_INVALID_PARAMETER, "unknown query parameter "
+				    "'%s' (this route takes %s)", rq->qkey[i], taken);
 	}
 	return 0;
 }

@@ -126,29 +126,28 @@ static bool list_params(const struct ps_api_list_spec *l, json_t *params)
 				      "integer", "minimum", 0, "default", 0));
 }
 
+static bool query_param(void *params, const char *name)
+{
+	return push(params, string_param(name, "query", false));
+}
+
+static bool body_field(void *props, const char *name)
+{
+	return put(props, name, json_object());
+}
+
 static json_t *request_body(const char *fields)
 {
-	json_t *props, *one;
-	const char *p = fields;
+	json_t *props;
 
 	if (strcmp(fields, "@raw") == 0)
 		return json_pack("{s:b,s:{s:{s:{s:s,s:s}}}}", "required", 1, "content",
 				 "application/octet-stream", "schema", "type", "string",
 				 "format", "binary");
 	props = json_object();
-	while (props != NULL && *p) {
-		size_t n = strcspn(p, ",");
-		char name[64];
-
-		snprintf(name, sizeof(name), "%.*s", (int)n, p);
-		one = json_object();
-		if (name[0] && !put(props, name, one)) {
-			json_decref(props);
-			return NULL;
-		}
-		if (!name[0])
-			json_decref(one);
-		p += n + (p[n] == ',');
+	if (props == NULL || !ps_api_names_each(fields, body_field, props)) {
+		json_decref(props);
+		return NULL;
 	}
 	return json_pack("{s:b,s:{s:{s:{s:s,s:o}}}}", "required", 1, "content",
 			 "application/json", "schema", "type", "object", "properties",
@@ -184,7 +183,8 @@ static json_t *operation(const struct ps_api_route *r)
 		       r->tag ? r->tag : "misc", "summary", r->summary ? r->summary : "",
 		       "x-permission", ps_api_perm_name(r->perm), "responses", responses(r));
 	if (op == NULL || params == NULL || !path_params(r, params) ||
-	    (r->list != NULL && !list_params(r->list, params)))
+	    (r->list != NULL && !list_params(r->list, params)) ||
+	    (r->list == NULL && !ps_api_names_each(r->query, query_param, params)))
 		goto fail;
 	if (json_array_size(params) > 0 && !put(op, "parameters", json_incref(params)))
 		goto fail;

@@ -141,9 +141,6 @@ static unsigned verify_audit(struct ps_api_req *rq, struct ps_api_resp *rs)
 	struct ps_diag d = {{0}};
 	int rc;
 
-	if (rq->nquery > 0)
-		return ps_api_error(rs, PS_API_INVALID_PARAMETER,
-				    "unknown query parameter '%s'", rq->qkey[0]);
 	if (rq->th->audit == NULL)
 		return ps_api_error(rs, PS_API_UNAVAILABLE, "the audit trail is not open");
 	if ((rc = ps_audit_verify(rq->th->audit, &rep, &d)) != PS_OK)

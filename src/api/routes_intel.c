@@ -136,7 +136,6 @@ out:
 /* GET /intel/indicators/{value}?type=T: every source's entry for it. */
 static unsigned ioc_show(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
-	static const char *const params[] = {"type", NULL};
 	enum ps_ioc_type type = PS_IOC_NONE;
 	struct ps_store *st = req_store(rq, rs);
 	const char *t = ps_api_query(rq, "type"), *v = rq->nparam ? rq->param[0] : "";
@@ -145,7 +144,7 @@ static unsigned ioc_show(struct ps_api_req *rq, struct ps_api_resp *rs)
 	json_t *items;
 	int rc;
 
-	if (st == NULL || ps_api_query_only(rq, rs, params) != 0)
+	if (st == NULL)
 		return rs->status;
 	if (t != NULL && ps_ioc_type_parse(t, &type) != PS_OK)
 		return bad_param(rs, "type", t);
@@ -173,12 +172,11 @@ static int append_source(void *arg, const struct ps_intel_source *s)
 /* GET /intel/sources */
 static unsigned sources(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
-	static const char *const params[] = {NULL};
 	struct ps_store *st = req_store(rq, rs);
 	json_t *a;
 	int rc;
 
-	if (st == NULL || ps_api_query_only(rq, rs, params) != 0)
+	if (st == NULL)
 		return rs->status;
 	if ((a = json_array()) == NULL)
 		return ps_api_error(rs, PS_API_INTERNAL, "out of memory");
@@ -197,14 +195,13 @@ static int stat_put(void *arg, const char *key, int64_t count)
 /* GET /intel/stats: {"totals":{...},"by_type":{},"by_category":{},"by_source":{}} */
 static unsigned stats(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
-	static const char *const params[] = {NULL};
 	static const char *const groups[] = {"by_type", "by_category", "by_source"};
 	struct ps_store *st = req_store(rq, rs);
 	struct ps_intel_totals tot;
 	json_t *o;
 	int rc;
 
-	if (st == NULL || ps_api_query_only(rq, rs, params) != 0)
+	if (st == NULL)
 		return rs->status;
 	rc = ps_intel_totals_get(st, rq->now > 0 ? rq->now : ps_time_now_us(), &tot);
 	o = rc == PS_OK ? json_pack("{s:{s:I,s:I,s:I,s:I}}", "totals",
@@ -233,14 +230,9 @@ static unsigned stats(struct ps_api_req *rq, struct ps_api_resp *rs)
 static unsigned export_opts(struct ps_api_req *rq, struct ps_api_resp *rs,
 			    struct ps_intel_export_opts *o)
 {
-	static const char *const params[] = {
-		"format", "tlp_max", "type", "source", "category", "live", "producer", NULL,
-	};
 	struct ps_intel_filter *f = &o->filter;
 	const char *v;
 
-	if (ps_api_query_only(rq, rs, params) != 0)
-		return rs->status;
 	o->format = PS_INTEL_EXPORT_STIX;
 	f->tlp_max = PS_TLP_GREEN;
 	if ((v = ps_api_query(rq, "format")) != NULL &&
@@ -670,17 +662,11 @@ static unsigned import_start(struct ps_api_resp *rs, struct import_task *t, json
  * body; 202 {"id","state":"running",...} and the import runs on. */
 static unsigned import_post(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
-	static const char *const params[] = {
-		"source", "name", "format", "type", "category", "severity", "confidence", "tlp",
-		"shareable", "subdomains", "ttl_s", "refresh_s", "map", "family", "tags", NULL,
-	};
 	const struct ps_api_server_opts *so = ps_api_server_opts_get(rq->srv);
 	struct import_task *t;
 	json_t *reply = NULL;
 	unsigned code;
 
-	if (ps_api_query_only(rq, rs, params) != 0)
-		return rs->status;
 	if (so == NULL || so->db == NULL)
 		return ps_api_error(rs, PS_API_UNAVAILABLE, "imports need the server's store");
 	if (rq->body == NULL || rq->body_len == 0)
@@ -705,15 +691,12 @@ static unsigned import_post(struct ps_api_req *rq, struct ps_api_resp *rs)
 /* GET /intel/imports/{id} */
 static unsigned import_get(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
-	static const char *const params[] = {NULL};
 	const char *v = rq->nparam ? rq->param[0] : "";
 	struct import_job *j;
 	json_t *o = NULL;
 	char *end;
 	long long id;
 
-	if (ps_api_query_only(rq, rs, params) != 0)
-		return rs->status;
 	errno = 0;
 	id = strtoll(v, &end, 10);
 	if (errno != 0 || end == v || *end != '\0' || id <= 0)
@@ -741,18 +724,22 @@ const struct ps_api_route ps_api_routes_intel[] = {
 	 "list and search indicators (contains = substring of the value)", &ioc_list_spec,
 	 NULL, false},
 	{PS_API_GET, PREFIX "intel/indicators/{value}", PS_PERM_INTEL_READ, ioc_show, "intel",
-	 "every source's entry for one value (?type= when ambiguous)", NULL, NULL, false},
+	 "every source's entry for one value (?type= when ambiguous)", NULL, NULL, false,
+	 "type"},
 	{PS_API_GET, PREFIX "intel/sources", PS_PERM_INTEL_READ, sources, "intel",
 	 "intelligence sources and their last import", NULL, NULL, false},
 	{PS_API_GET, PREFIX "intel/stats", PS_PERM_INTEL_READ, stats, "intel",
 	 "indicator counts: totals, by type, category and source", NULL, NULL, false},
 	{PS_API_GET, PREFIX "intel/export", PS_PERM_INTEL_READ, intel_export, "intel",
 	 "download shareable indicators (format stix|csv|gbt36643, tlp_max, type, source, "
-	 "category, live, producer)", NULL, NULL, false},
+	 "category, live, producer)", NULL, NULL, false,
+	 "format,tlp_max,type,source,category,live,producer"},
 	{PS_API_POST, PREFIX "intel/imports", PS_PERM_INTEL_WRITE, import_post, "intel",
 	 "import the uploaded file in the background (query: source, name, format, type, "
 	 "category, severity, confidence, tlp, shareable, subdomains, ttl_s, refresh_s, map, "
-	 "family, tags)", NULL, "@raw", true},
+	 "family, tags)", NULL, "@raw", true,
+	 "source,name,format,type,category,severity,confidence,tlp,shareable,subdomains,"
+	 "ttl_s,refresh_s,map,family,tags"},
 	{PS_API_GET, PREFIX "intel/imports/{id}", PS_PERM_INTEL_READ, import_get, "intel",
 	 "the state and counts of an import", NULL, NULL, false},
 	{0},

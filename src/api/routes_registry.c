@@ -537,7 +537,6 @@ static unsigned reg_kinds(struct ps_api_req *rq, struct ps_api_resp *rs)
 /* GET /assets/route?ip=ADDR */
 static unsigned asset_route(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
-	static const char *const params[] = {"ip", NULL};
 	struct ps_audit_registry_arg aa;
 	struct ps_reg_route rt = {0};
 	struct ps_diag d = {{0}};
@@ -546,8 +545,6 @@ static unsigned asset_route(struct ps_api_req *rq, struct ps_api_resp *rs)
 	json_t *o;
 	int rc;
 
-	if (ps_api_query_only(rq, rs, params) != 0)
-		return rs->status;
 	if (ip == NULL || ip[0] == '\0')
 		return ps_api_error(rs, PS_API_INVALID_PARAMETER, "parameter 'ip' is required");
 	if (!req_registry(rq, rs, false, &r, &aa))
@@ -624,9 +621,6 @@ static unsigned cal_param(struct cal_query *q, const char *k, const char *v,
 /* GET /calendar?as_of&status&unit&operator&mode&rule&upcoming_days */
 static unsigned calendar(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
-	static const char *const params[] = {
-		"as_of", "status", "unit", "operator", "mode", "rule", "upcoming_days", NULL,
-	};
 	struct cal_query q = {0};
 	struct ps_audit_registry_arg aa;
 	struct ps_cal_input in = {0};
@@ -637,8 +631,6 @@ static unsigned calendar(struct ps_api_req *rq, struct ps_api_resp *rs)
 	unsigned st;
 
 	ps_cal_options_default(&q.opt);
-	if ((st = ps_api_query_only(rq, rs, params)) != 0)
-		return st;
 	for (size_t i = 0; i < rq->nquery; i++)
 		if ((st = cal_param(&q, rq->qkey[i], rq->qval[i], rs)) != 0)
 			return st;
@@ -685,12 +677,14 @@ const struct ps_api_route ps_api_routes_registry[] = {
 	 "the registry kinds and their fields", NULL, NULL, false},
 	KIND_ROWS("registry/{kind}", "records of a registry kind (kind = plural)"),
 	{PS_API_GET, PREFIX "assets/route", PS_PERM_REGISTRY_READ, asset_route, "registry",
-	 "the asset, unit, operator and people owning an address (?ip=)", NULL, NULL, false},
+	 "the asset, unit, operator and people owning an address (?ip=)", NULL, NULL, false,
+	 "ip"},
 	KIND_ROWS("units", "network units"),
 	KIND_ROWS("assets", "assets"),
 	KIND_ROWS("persons", "people"),
 	{PS_API_GET, PREFIX "calendar", PS_PERM_REGISTRY_READ, calendar, "registry",
 	 "the compliance calendar as of a date (as_of, status, unit, operator, mode, rule, "
-	 "upcoming_days), as `panshi calendar --format json`", NULL, NULL, false},
+	 "upcoming_days), as `panshi calendar --format json`", NULL, NULL, false,
+	 "as_of,status,unit,operator,mode,rule,upcoming_days"},
 	{0},
 };

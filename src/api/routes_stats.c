@@ -417,18 +417,9 @@ static int overdue(struct ov *o)
 /* since/until of the query (default: the last 30 days), checked. */
 static unsigned overview_range(struct ps_api_req *rq, struct ps_api_resp *rs, struct ov *o)
 {
-	const char *since = NULL, *until = NULL;
+	const char *since = ps_api_query(rq, "since"), *until = ps_api_query(rq, "until");
 	unsigned st;
 
-	for (size_t i = 0; i < rq->nquery; i++) {
-		const char **slot = !strcmp(rq->qkey[i], "since") ? &since :
-				    !strcmp(rq->qkey[i], "until") ? &until : NULL;
-
-		if (slot == NULL)
-			return ps_api_error(rs, PS_API_INVALID_PARAMETER, "unknown query "
-					    "parameter '%s' (since, until)", rq->qkey[i]);
-		*slot = rq->qval[i] ? rq->qval[i] : "";
-	}
 	o->until = rq->now;
 	if (until && (st = ps_api_query_time(rs, "until", until, &o->until)))
 		return st;
@@ -622,9 +613,6 @@ static unsigned get_sensors(struct ps_api_req *rq, struct ps_api_resp *rs)
 	json_t *a = NULL;
 	int rc;
 
-	if (rq->nquery > 0)
-		return ps_api_error(rs, PS_API_INVALID_PARAMETER,
-				    "unknown query parameter '%s'", rq->qkey[0]);
 	rc = sensors_read(rq, &ss);
 	if (rc == PS_OK)
 		rc = stats_read(rq, &ss);
@@ -650,7 +638,7 @@ const struct ps_api_route ps_api_routes_stats[] = {
 	{PS_API_GET, "/api/v1/stats/overview", PS_PERM_EVENTS_READ, get_overview, "stats",
 	 "Dashboard overview for [since, until) (default the last 30 days): totals, "
 	 "by day, category and level, top indicators, units and assets, overdue clocks",
-	 NULL, NULL, false},
+	 NULL, NULL, false, "since,until"},
 	{PS_API_GET, "/api/v1/stats/sensors", PS_PERM_EVENTS_READ, get_sensors, "stats",
 	 "Sensor health from the newest stats events: packets/s, drops, silent sources",
 	 NULL, NULL, false},

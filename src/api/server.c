@@ -711,7 +711,9 @@ static enum MHD_Result run_api(struct ps_api_server *s, struct MHD_Connection *c
 		return send_resp(c, cn, cn->rs.status);
 	}
 	thread_set_actor(rq->th, rq->actor[0] ? rq->actor : "anonymous", rq->now);
-	st = rq->route->handler(rq, &cn->rs);
+	st = rq->route->list == NULL ? ps_api_query_declared(rq, &cn->rs) : 0;
+	if (st == 0)
+		st = rq->route->handler(rq, &cn->rs);
 	if (st == 0)
 		st = cn->rs.status != 0 ? cn->rs.status : 200;
 	if (rq->route->audit)

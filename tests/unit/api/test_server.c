@@ -308,6 +308,98 @@ static void check_route_in_doc(json_t *paths, const struct ps_api_route *r)
 	if (r->body_fields != NULL && strcmp(r->body_fields, "@raw") == 0)
 		assert_non_null(json_object_get(json_object_get(json_object_get(
 			op, "requestBody"), "content"), "application/octet-stream"));
+	for (const char *q = r->query; r->list == NULL && q != NULL && *q;) {
+		char name[64];
+		size_t n = strcspn(q, ",");
+
+		snprintf(name, sizeof(name), "%.*s", (int)n, q);
+		if (!has_param(op, name, "query"))
+			fail_msg("%s %s: query parameter '%s' is not in the document", m, p, name);
+		q += n + (q[n] == ',');
+	}
+}
+
+/* Every route without a list refuses a query parameter it does not
+ * declare, before its handler runs (so before any change), naming it and
+ * what the route takes; with the declared ones it gets past that check. */
+static void test_undeclared_query(void **state)
+{
+	struct afx *f = *state;
+	const struct ps_api_route *const *t;
+	const char *tok[PS_ROLE__COUNT] = {0};
+	size_t nt, checked = 0;
+
+	t = ps_api_route_tables(&nt);
+	for (size_t i = 0; i < nt; i++) {
+		for (const struct ps_api_route *rt = t[i]; rt->handler != NULL; rt++) {
+			const char *hdr[2] = {NULL, NULL};
+			char path[512], want[160];
+			struct afx_resp r;
+			size_t o = 0;
+			const char *msg;
+
+			if (rt->list != NULL)
+				continue;
+			for (const char *c = rt->pattern; *c && o + 2 < sizeof(path); c++) {
+				if (*c == '{') {   /* a path parameter: any value */
+					path[o++] = 'x';
+					c = strchr(c, '}');
+				} else {
+					path[o++] = *c;
+				}
+			}
+			snprintf(path + o, sizeof(path) - o, "?zz_undeclared=1");
+			if (rt->perm != PS_PERM_PUBLIC) {
+				int role;
+
+				for (role = 0; role < PS_ROLE__COUNT; role++)
+					if (role != PS_ROLE_UNIT_OWNER &&
+					    ps_api_role_has((enum ps_api_role)role, rt->perm))
+						break;
+				assert_true(role < PS_ROLE__COUNT);
+				if (tok[role] == NULL)
+					tok[role] = afx_token(f, (enum ps_api_role)role, NULL);
+				hdr[0] = tok[role];
+			}
+			assert_int_equal(afx_req(f, ps_api_method_name(rt->method), path,
+						 rt->method == PS_API_GET || rt->method == PS_API_DELETE ?
+						 NULL : "{}", hdr, &r), 0);
+			if (r.status != 400 || strcmp(afx_err_code(&r), "invalid_parameter"))
+				fail_msg("%s %s: %u %s", ps_api_method_name(rt->method), path,
+					 r.status, r.body);
+			msg = json_string_value(json_object_get(json_object_get(r.json, "error"),
+								"message"));
+			snprintf(want, sizeof(want), "(this route takes %.140s)",
+				 rt->query ? rt->query : "none");
+			if (rt->query == NULL)
+				snprintf(want, sizeof(want), "(this route takes none)");
+			assert_non_null(strstr(msg, "'zz_undeclared'"));
+			assert_non_null(strstr(msg, want));
+			afx_resp_free(&r);
+			checked++;
+		}
+	}
+	assert_true(checked > 40);
+	/* the declared ones pass: a real answer, not invalid_parameter */
+	{
+		const char *hdr[2] = {afx_token(f, PS_ROLE_ANALYST, NULL), NULL};
+		struct afx_resp r;
+
+		assert_int_equal(afx_req(f, "GET", "/api/v1/stats/overview?since=2026-11-01&"
+					 "until=2026-11-21", NULL, hdr, &r), 0);
+		assert_int_equal(r.status, 200);
+		afx_resp_free(&r);
+		assert_int_equal(afx_req(f, "GET", "/api/v1/reports/bulletin?month=2026-11&"
+					 "format=csv&lang=en", NULL, hdr, &r), 0);
+		assert_int_equal(r.status, 200);
+		afx_resp_free(&r);
+		/* a parameter of another report is not this one's */
+		assert_int_equal(afx_req(f, "GET", "/api/v1/reports/bulletin?unit=U-1", NULL,
+					 hdr, &r), 0);
+		assert_int_equal(r.status, 400);
+		assert_non_null(strstr(r.body, "'unit'"));
+		afx_resp_free(&r);
+	}
 }
 
 static void test_openapi(void **state)
@@ -776,6 +868,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_rate_limit, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_query, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_openapi, afx_setup, afx_teardown),
+		cmocka_unit_test_setup_teardown(test_undeclared_query, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_console, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_console_escapes, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_console_none, afx_setup, afx_teardown),
