@@ -58,9 +58,20 @@ struct ps_api_settings {
 	int64_t login_window;    /* ... within this many seconds lock it out */
 	int64_t session_idle;    /* seconds before an idle session ends */
 	int64_t session_max;     /* seconds before any session ends */
+	int64_t stop_wait;       /* seconds `panshi serve` waits, when told
+				    to stop, for intel imports to finish */
 };
 
 extern const struct ps_conf_section ps_api_conf_section;
+
+/* How many intel imports started through the API (POST /intel/imports;
+ * each runs in a thread of its own, outliving the request and the server)
+ * still run, after waiting up to wait_us (0: not at all) for them to end.
+ * `panshi serve` calls it once the server has stopped. */
+int ps_api_imports_running(int64_t wait_us);
+/* Tell the running ones to stop: each rolls back the batch in progress
+ * and ends within a few thousand lines (PS_ECANCELED). */
+void ps_api_imports_stop(void);
 void ps_api_settings_default(struct ps_api_settings *s);
 
 /* ---- errors ---- */

@@ -50,6 +50,10 @@ static const struct ps_conf_item api_items[] = {
 	 60, DAY, "30m", NULL, "a login session unused this long ends"},
 	{"session_max", PS_CONF_DURATION, offsetof(struct ps_api_settings, session_max),
 	 60, 30 * DAY, "12h", NULL, "any login session ends after this long"},
+	{"stop_wait", PS_CONF_DURATION, offsetof(struct ps_api_settings, stop_wait),
+	 0, DAY, "2m", NULL,
+	 "on SIGINT or SIGTERM, how long to wait for running intel imports to "
+	 "finish (a second signal stops at once)"},
 };
 
 const struct ps_conf_section ps_api_conf_section = {
@@ -75,4 +79,5 @@ void ps_api_settings_default(struct ps_api_settings *s)
 	s->login_window = 15 * 60;
 	s->session_idle = 30 * 60;
 	s->session_max = 12 * 3600;
+	s->stop_wait = 120;
 }

@@ -7,11 +7,13 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <jansson.h>
 
@@ -326,8 +328,11 @@ struct import_job {
 };
 
 static pthread_mutex_t imp_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t imp_ended = PTHREAD_COND_INITIALIZER; /* imp_running fell */
 static struct import_job imp_jobs[IMPORT_SLOTS];
 static int64_t imp_next = 1;
+static int imp_running;   /* threads started and not yet at their end */
+static atomic_bool imp_stop; /* every running import: stop (ps_api_imports_stop) */
 
 /* What the import thread owns: copies of everything it reads. */
 struct import_task {
@@ -448,8 +453,36 @@ static void *import_main(void *arg)
 		res.finished_us = ps_time_now_us();
 		*j = res;
 	}
+	imp_running--;
+	pthread_cond_broadcast(&imp_ended);
 	pthread_mutex_unlock(&imp_lock);
 	return NULL;
+}
+
+void ps_api_imports_stop(void)
+{
+	atomic_store(&imp_stop, true);
+}
+
+int ps_api_imports_running(int64_t wait_us)
+{
+	struct timespec until;
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (time_t)(wait_us / 1000000);
+	until.tv_nsec += (long)(wait_us % 1000000) * 1000;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&imp_lock);
+	while (imp_running > 0 && wait_us > 0 &&
+	       pthread_cond_timedwait(&imp_ended, &imp_lock, &until) == 0)
+		;
+	n = imp_running;
+	pthread_mutex_unlock(&imp_lock);
+	return n;
 }
 
 /* A file name fit for a temporary directory and messages. */
@@ -569,6 +602,7 @@ static unsigned import_prepare(struct ps_api_req *rq, struct ps_api_resp *rs,
 	t->set.db = t->db;
 	t->set.pg_schema = t->pg_schema;
 	t->o.source = t->source;
+	t->o.stop = &imp_stop;
 	t->o.map = t->map;
 	t->o.family = t->family;
 	t->o.tags = t->tags;
@@ -637,6 +671,8 @@ static unsigned import_start(struct ps_api_resp *rs, struct import_task *t, json
 		return ps_api_error(rs, PS_API_UNAVAILABLE, "%d imports are running; try later",
 				    IMPORT_SLOTS);
 	}
+	if (imp_running == 0)   /* an earlier stop is over */
+		atomic_store(&imp_stop, false);
 	memset(j, 0, sizeof(*j));
 	j->id = t->id = imp_next++;
 	j->state = IMPORT_RUNNING;
@@ -654,6 +690,7 @@ static unsigned import_start(struct ps_api_resp *rs, struct import_task *t, json
 		return ps_api_error(rs, PS_API_INTERNAL, "cannot start the import: %s",
 				    strerror(err));
 	}
+	imp_running++;
 	pthread_mutex_unlock(&imp_lock);
 	return 0;
 }

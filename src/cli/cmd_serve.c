@@ -4,6 +4,7 @@
  * store, policy and audit trail, until SIGINT or SIGTERM. Options override
  * the "api:" section of the configuration.
  */
+#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -73,6 +74,40 @@ static void wait_for_stop(sigset_t *set)
 	(void)sigwait(set, &sig);
 }
 
+/* Intel imports run on after the server has stopped; wait up to `secs`
+ * for them, unless a second SIGINT or SIGTERM comes, then tell them to stop
+ * (each rolls back the batch in progress, keeps the ones it committed and
+ * records its counts) and wait for that. */
+static void drain_imports(struct ps_cli *cli, int64_t secs, sigset_t *stop)
+{
+	const struct timespec none = {0, 0};
+	int64_t deadline = ps_time_now_us() + secs * PS_USEC_PER_SEC;
+	int n = ps_api_imports_running(0), left;
+
+	if (n == 0)
+		return;
+	if (secs > 0) {
+		fprintf(cli->out, "waiting up to %" PRId64 " s for %d intel import%s to "
+			"finish (Ctrl-C again stops now)\n", secs, n, n == 1 ? "" : "s");
+		fflush(cli->out);
+	}
+	while (n > 0 && ps_time_now_us() < deadline) {
+		if (sigtimedwait(stop, NULL, &none) > 0) {
+			fprintf(cli->out, "stopping now\n");
+			break;
+		}
+		n = ps_api_imports_running(PS_USEC_PER_SEC / 5);
+	}
+	if (n == 0)
+		return;
+	ps_api_imports_stop();
+	left = ps_api_imports_running(30 * PS_USEC_PER_SEC);
+	ps_cli_error(cli, "%d intel import%s stopped before the end: the batches committed "
+		     "stay; import the file again", n, n == 1 ? "" : "s");
+	if (left > 0)
+		ps_cli_error(cli, "%d did not stop within 30 s and end with the process", left);
+}
+
 static int serve(struct ps_cli *cli, struct ps_api_server_opts *o, sigset_t *stop)
 {
 	struct ps_api_server *srv = NULL;
@@ -88,6 +123,7 @@ static int serve(struct ps_cli *cli, struct ps_api_server_opts *o, sigset_t *sto
 	fflush(cli->out);
 	wait_for_stop(stop);
 	ps_api_server_stop(srv);
+	drain_imports(cli, o->set->stop_wait, stop);
 	fprintf(cli->out, "stopped\n");
 	return PS_CLI_OK;
 }

@@ -22,6 +22,7 @@ static const char *const names[] = {
 	[10] = "already exists",
 	[11] = "cryptographic failure",
 	[12] = "not supported",
+	[13] = "canceled",
 };
 
 const char *ps_strerror(int rc)

@@ -26,7 +26,8 @@ enum ps_err {
 	PS_EEXIST = -10,  /* object already exists */
 	PS_ECRYPTO = -11, /* cryptographic failure (including a bad MAC) */
 	PS_EUNSUP = -12,  /* not supported in this build or backend */
-	PS_ERR_MIN = -12
+	PS_ECANCELED = -13, /* stopped on request before the end */
+	PS_ERR_MIN = -13
 };
 
 /* Name of an error code, "unknown error" for anything else. Thread-safe. */

@@ -213,6 +213,8 @@ PS_MSG(PS_MSG_INTEL_FORMAT_UNSUP, "cannot import '%s': format '%s' is not availa
        "无法导入“%s”：不支持格式“%s”")
 PS_MSG(PS_MSG_INTEL_NO_SOURCE, "cannot import '%s': no source name", "无法导入“%s”：未指定来源名称")
 PS_MSG(PS_MSG_INTEL_TOO_BIG, "%s: larger than %lld bytes", "%s：超过 %lld 字节")
+PS_MSG(PS_MSG_INTEL_STOPPED, "%s: import stopped at line %ld; the indicators after the last commit were not stored",
+       "%s：导入在第 %ld 行被停止，最后一次提交之后的指标未存储")
 /* threat intelligence: panshi intel ... (cli/cmd_intel.c) */
 PS_MSG(PS_MSG_CMD_INTEL_IMPORT, "import indicators (lists, CSV, Maltrail, STIX 2.1, MISP feeds) into the store",
        "将威胁指标（列表、CSV、Maltrail、STIX 2.1、MISP 订阅源）导入存储")

@@ -474,8 +474,11 @@ static int run_lines(const struct ps_intel_format_ops *ops, struct ps_intel_pars
 			ps_intel_bad(p, PS_MSG_INTEL_NUL);
 		else if ((rc = ops->line(p, s, n)) != PS_OK)
 			return rc;
-		if (p->line % PROGRESS_EVERY == 0)
-			progress_tick(p, pg, false);
+		if (p->line % PROGRESS_EVERY != 0)
+			continue;
+		progress_tick(p, pg, false);
+		if (p->o->stop != NULL && atomic_load(p->o->stop))
+			return PS_ECANCELED;
 	}
 	if (rc != PS_EOF)
 		return rc;
@@ -587,6 +590,8 @@ static void parse_message(const struct ps_intel_parse *p, int rc, const char *na
 	else if (rc == PS_EIO)
 		ps_tr_fmt(d->msg, sizeof(d->msg), PS_MSG_INTEL_READ, name, (long)p->line,
 			  strerror(errno));
+	else if (rc == PS_ECANCELED)
+		ps_tr_fmt(d->msg, sizeof(d->msg), PS_MSG_INTEL_STOPPED, name, (long)p->line);
 }
 
 int ps_intel_parse_mem(const struct ps_intel_import_opts *o, const char *name,
@@ -799,6 +804,7 @@ int ps_intel_import_file(struct ps_store *st, const struct ps_intel_import_opts 
 	struct ps_intel_parse *p = NULL;
 	struct ps_diag dummy;
 	int64_t start = ps_time_now_us();
+	bool wrote;
 	int rc;
 
 	d = d != NULL ? d : &dummy;
@@ -817,15 +823,19 @@ int ps_intel_import_file(struct ps_store *st, const struct ps_intel_import_opts 
 	*p = (struct ps_intel_parse){.o = o, .name = path, .r = r, .sink = import_sink,
 				     .sink_arg = c};
 	rc = import_run(st, o, path, c, p, d);
-	/* what was committed is recorded, also after a failure part way */
-	if (c->w != NULL && ps_intel_source_record(st, c->source_id, ps_time_now_us(),
-						   r->read, r->imported, r->updated,
-						   r->bad) != PS_OK && rc == PS_OK) {
+	/* What was committed is recorded, also after a failure part way: the
+	 * batch in progress is rolled back first (freeing the writer), so the
+	 * record is not rolled back with it. */
+	wrote = c->w != NULL;
+	ps_intel_writer_free(c->w);
+	c->w = NULL;
+	if (wrote && ps_intel_source_record(st, c->source_id, ps_time_now_us(),
+					    r->read, r->imported, r->updated,
+					    r->bad) != PS_OK && rc == PS_OK) {
 		ps_tr_fmt(d->msg, sizeof(d->msg), PS_MSG_INTEL_STORE_FAIL, path,
 			  (long)p->line, ps_store_errmsg(st));
 		rc = PS_EDB;
 	}
-	ps_intel_writer_free(c->w);
 out:
 	r->elapsed_us = ps_time_now_us() - start;
 	ps_free(p);

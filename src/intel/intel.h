@@ -14,6 +14,7 @@
 #ifndef PS_INTEL_H
 #define PS_INTEL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -289,6 +290,10 @@ struct ps_intel_import_opts {
 	ps_intel_progress_fn progress;   /* NULL: none */
 	void *progress_arg;
 	int64_t progress_ms;             /* 0: 2000 */
+	const atomic_bool *stop;         /* non-NULL and set: a line-based import
+					    stops within a few thousand lines with
+					    PS_ECANCELED, the batch in progress
+					    rolled back (NULL: runs to the end) */
 };
 
 /* An import option struct with every field "not given". */

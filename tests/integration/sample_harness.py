@@ -6,11 +6,15 @@ command line ("sqlite", or "pgsql" in a fresh schema of
 PANSHI_TEST_PG_DSN; exit 77 without it or psql) and reports."""
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 
 SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 failures = []
@@ -59,6 +63,61 @@ class Panshi:
                               "SET search_path TO %s; %s" % (self.schema, pg_sql or sqlite_sql)],
                              check=True, capture_output=True, text=True).stdout
         return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+
+class Server:
+    """`panshi serve` on a free loopback port, with a JSON client of its API."""
+
+    def __init__(self, ps, env=None):
+        self.err_path = os.path.join(ps.tmp, "serve-%d.err" % time.monotonic_ns())
+        with open(self.err_path, "w") as err:
+            self.proc = subprocess.Popen([ps.exe, "serve", "--listen", "127.0.0.1:0"],
+                                         cwd=SRC, env=env or ps.env, stdout=subprocess.PIPE,
+                                         stderr=err, text=True)
+        self.base = None
+        deadline = time.time() + 30
+        while time.time() < deadline and self.base is None:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            if m:
+                self.base = "http://127.0.0.1:%s/api/v1" % m.group(1)
+        if self.base is None:
+            self.proc.kill()
+            raise SystemExit("panshi serve did not start")
+        # no proxy for loopback
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def call(self, method, path, body=None, token=None, raw=None):
+        data = raw if raw is not None else (
+            json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(self.base + path, method=method, data=data)
+        req.add_header("Content-Type", "application/octet-stream" if raw is not None
+                       else "application/json")
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        try:
+            with self.opener.open(req, timeout=10) as r:
+                raw = r.read()
+                return r.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            return e.code, json.loads(raw) if raw else None
+
+    def stderr(self):
+        with open(self.err_path) as f:
+            return f.read()
+
+    def login(self, name, password):
+        return self.call("POST", "/sessions", {"name": name, "password": password})
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
 
 
 def main(doc, name, body):

@@ -8,65 +8,15 @@ by name, and every change is in the audit trail, which stays intact.
 
     user_cli.py PANSHI [sqlite|pgsql]
 """
-import json
 import os
 import re
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sample_harness import SRC, check, main  # noqa: E402
+from sample_harness import SRC, Server, check, main  # noqa: E402
 
 GOOD = "correct horse battery 42"
-
-
-class Server:
-    def __init__(self, ps):
-        env = dict(ps.env)
-        self.proc = subprocess.Popen([ps.exe, "serve", "--listen", "127.0.0.1:0"],
-                                     cwd=SRC, env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True)
-        self.base = None
-        deadline = time.time() + 30
-        while time.time() < deadline and self.base is None:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-            if m:
-                self.base = "http://127.0.0.1:%s/api/v1" % m.group(1)
-        if self.base is None:
-            self.proc.kill()
-            raise SystemExit("panshi serve did not start")
-        # no proxy for loopback
-        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-    def call(self, method, path, body=None, token=None):
-        req = urllib.request.Request(self.base + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None)
-        req.add_header("Content-Type", "application/json")
-        if token:
-            req.add_header("Authorization", "Bearer " + token)
-        try:
-            with self.opener.open(req, timeout=10) as r:
-                raw = r.read()
-                return r.status, json.loads(raw) if raw else None
-        except urllib.error.HTTPError as e:
-            raw = e.read()
-            return e.code, json.loads(raw) if raw else None
-
-    def login(self, name, password):
-        return self.call("POST", "/sessions", {"name": name, "password": password})
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 def otp_of(out):

@@ -7,6 +7,7 @@
  * a SQLite store with re-import, a missing file and progress.
  */
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -550,6 +551,89 @@ static void test_import_file(void **state)
 	}
 }
 
+/* Stop the import once `after` lines have been read. */
+struct stopper {
+	atomic_bool stop;
+	int64_t after;
+};
+
+static void stop_after(void *arg, const struct ps_intel_progress *p)
+{
+	struct stopper *s = arg;
+
+	if (p->lines >= s->after)
+		atomic_store(&s->stop, true);
+}
+
+static int source_counts(void *arg, const struct ps_intel_source *src)
+{
+	int64_t *v = arg;
+
+	v[0] = src->last_read;
+	v[1] = src->last_imported;
+	v[2] = src->indicators;
+	return PS_OK;
+}
+
+/* A stopped import keeps the batches it committed, rolls back the one in
+ * progress, records what it did and says where it stopped. */
+static void test_import_stop(void **state)
+{
+	struct ps_intel_import_opts o;
+	struct ps_intel_report *r = ps_malloc(PS_MEM_TEST, sizeof(*r));
+	struct stopper sp = {.after = 10000};
+	struct ps_store *st;
+	struct ps_diag d;
+	char db[512], path[600];
+	int64_t n, v[3];
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(r);
+	atomic_init(&sp.stop, false);
+	snprintf(db, sizeof(db), "%s/stop.db", tmpdir);
+	snprintf(path, sizeof(path), "%s/many.txt", tmpdir);
+	assert_non_null(fp = fopen(path, "w"));
+	for (int i = 0; i < 20000; i++)
+		fprintf(fp, "10.1.%d.%d\n", i / 256, i % 256);
+	fclose(fp);
+	OK(ps_store_open(db, NULL, &st, &d));
+	OK(ps_store_migrate(st, NULL, NULL, &d));
+	ps_intel_import_opts_init(&o);
+	o.source = "stopped";
+	o.format = PS_INTEL_FMT_LIST;
+	o.tx_rows = 5000;
+	o.progress = stop_after;
+	o.progress_arg = &sp;
+	o.progress_ms = 1;
+	o.stop = &sp.stop;
+	/* the flag is looked at every 4,096 lines: set at 12,288, stop there */
+	assert_int_equal(ps_intel_import_file(st, &o, path, r, &d), PS_ECANCELED);
+	assert_int_equal(r->read, 12288);
+	assert_int_equal(r->imported, 10000); /* two batches of 5,000 committed */
+	assert_non_null(strstr(d.msg, "many.txt: import stopped at line 12288"));
+	OK(ps_intel_count(st, NULL, &n));
+	assert_int_equal(n, 10000);
+	OK(ps_intel_source_get(st, "stopped", source_counts, v));
+	assert_int_equal(v[0], 12288);
+	assert_int_equal(v[1], 10000);
+	assert_int_equal(v[2], 10000);
+	/* without a flag, or with it down, the same file runs to its end */
+	o.stop = NULL;
+	OK(ps_intel_import_file(st, &o, path, r, &d));
+	assert_int_equal(r->read, 20000);
+	OK(ps_intel_count(st, NULL, &n));
+	assert_int_equal(n, 20000);
+	ps_store_close(st);
+	ps_free(r);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s-wal", db);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s-shm", db);
+	unlink(path);
+	unlink(db);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -578,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_format_names),
 		cmocka_unit_test(test_import_file),
+		cmocka_unit_test(test_import_stop),
 	};
 
 	ps_i18n_set_lang(PS_LANG_EN);
