@@ -342,6 +342,7 @@ struct import_task {
 	struct ps_intel_import_opts o;
 	char *source, *map, *family, *tags;
 	char name[128];
+	char location[300];  /* "upload:feed.csv by api:alice", not the temporary path */
 	char dir[256];
 	char path[400];
 };
@@ -602,6 +603,9 @@ static unsigned import_prepare(struct ps_api_req *rq, struct ps_api_resp *rs,
 	t->set.db = t->db;
 	t->set.pg_schema = t->pg_schema;
 	t->o.source = t->source;
+	snprintf(t->location, sizeof(t->location), "upload:%s by %s", t->name,
+		 rq->actor[0] ? rq->actor : "anonymous");
+	t->o.location = t->location;
 	t->o.stop = &imp_stop;
 	t->o.map = t->map;
 	t->o.family = t->family;

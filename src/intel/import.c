@@ -710,7 +710,7 @@ static int import_source(struct ps_store *st, const struct ps_intel_import_opts 
 			 const char *path, enum ps_intel_format f, struct import_ctx *c)
 {
 	struct ps_intel_source s = {
-		.name = o->source, .format = ps_intel_format_name(f), .location = path,
+		.name = o->source, .format = ps_intel_format_name(f), .location = o->location != NULL ? o->location : path,
 		.refresh_s = o->refresh_s, .ttl_s = o->ttl_s, .category = o->category,
 		.severity = o->severity, .confidence = o->confidence, .tlp = o->tlp,
 		.shareable = o->shareable,

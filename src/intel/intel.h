@@ -290,6 +290,8 @@ struct ps_intel_import_opts {
 	ps_intel_progress_fn progress;   /* NULL: none */
 	void *progress_arg;
 	int64_t progress_ms;             /* 0: 2000 */
+	const char *location;            /* recorded as the source's location
+					    (NULL: the path imported) */
 	const atomic_bool *stop;         /* non-NULL and set: a line-based import
 					    stops within a few thousand lines with
 					    PS_ECANCELED, the batch in progress

@@ -74,6 +74,8 @@ def body(ps):
     src = [s for s in ps.json("intel", "sources") if s.get("name") == "waited"]
     check(len(src) == 1 and src[0]["read"] == str(ROWS) and src[0]["imported"] == str(ROWS)
           and src[0]["last_import"] != "", "the source's import counts are recorded: %s" % src)
+    check(src and src[0]["location"] == "upload:waited.csv by token:imp",
+          "the location names the upload and who sent it, not a temporary file: %s" % src)
 
     # 2. stop_wait 0: no waiting, and it says what that means
     conf = os.path.join(ps.tmp, "nowait.yaml")
