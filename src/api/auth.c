@@ -295,6 +295,34 @@ bad:
 	return PS_EINVAL;
 }
 
+/* Every key of a valid units list names a unit of the registry (a typo
+ * would give a unit owner nothing to see, silently). */
+static int units_known(struct ps_store *st, const char *units, struct ps_diag *d)
+{
+	char key[sizeof(((struct ps_api_user *)0)->units)];
+	int rc = PS_OK;
+
+	for (const char *p = units; rc == PS_OK && p != NULL && *p;) {
+		size_t n = strcspn(p, ",");
+		struct ps_stmt *s = NULL;
+
+		(void)snprintf(key, sizeof(key), "%.*s", (int)n, p);
+		rc = ps_store_prepare_args(st, &s, "SELECT 1 FROM reg_units WHERE \"key\" = ?",
+					   "t", key);
+		if (rc == PS_OK)
+			rc = ps_store_stmt_step(s);
+		ps_store_stmt_finalize(s);
+		if (rc == PS_EOF) {
+			ps_diag_set(d, "units: no unit '%s' in the registry", key);
+			return PS_EINVAL;
+		}
+		if (rc != PS_OK)
+			return db_fail(st, rc, d, "look up a unit");
+		p += n + (p[n] == ',');
+	}
+	return PS_OK;
+}
+
 static json_t *user_details(enum ps_api_role role, const char *units)
 {
 	return json_pack("{s:s, s:s}", "role", ps_api_role_name(role), "units",
@@ -311,7 +339,8 @@ int ps_api_user_create(struct ps_store *st, struct ps_audit *a, const char *acto
 	json_t *det;
 	int rc;
 
-	if ((rc = name_valid(name, d)) != PS_OK || (rc = units_valid(units, d)) != PS_OK)
+	if ((rc = name_valid(name, d)) != PS_OK || (rc = units_valid(units, d)) != PS_OK ||
+	    (rc = units_known(st, units, d)) != PS_OK)
 		return rc;
 	if ((unsigned)role >= PS_ROLE__COUNT) {
 		ps_diag_set(d, "role: unknown");
@@ -542,7 +571,7 @@ int ps_api_user_set_role(struct ps_store *st, struct ps_audit *a, const char *ac
 		ps_diag_set(d, "role: unknown");
 		return PS_EINVAL;
 	}
-	if ((rc = units_valid(units, d)) != PS_OK)
+	if ((rc = units_valid(units, d)) != PS_OK || (rc = units_known(st, units, d)) != PS_OK)
 		return rc;
 	if ((rc = ps_store_begin(st)) != PS_OK)
 		return db_fail(st, rc, d, "begin");

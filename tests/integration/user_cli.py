@@ -47,11 +47,19 @@ def body(ps):
     check(otp_of(p.stdout) is None, "no one-time password when one was given")
     p = ps.run("user", "add", "alice", "--role", "analyst", ok=False)
     check(p.returncode == 1 and "alice" in p.stderr, "a second alice is refused: %r" % p.stderr)
+    p = ps.run("user", "add", "owen", "--role", "unit_owner", "--units", "U-IDC-01,U-NOPE",
+               ok=False)
+    check(p.returncode == 1 and "no unit 'U-NOPE' in the registry" in p.stderr,
+          "a unit owner of an unknown unit is refused: %r" % p.stderr)
+    ps.run("user", "add", "owen", "--role", "unit_owner", "--units", "U-IDC-01")
+    p = ps.run("user", "role", "owen", "unit_owner", "--units", "U-IDC-1", ok=False)
+    check(p.returncode == 1 and "U-IDC-1" in p.stderr, "a role with a misspelt unit: %r" % p.stderr)
     bob_otp = otp_of(ps.run("user", "add", "bob", "--role", "regulator").stdout)
     check(bob_otp is not None and len(bob_otp) >= 16, "bob's one-time password printed")
 
     users = {u["name"]: u for u in ps.json("user", "list")}
-    check(set(users) == {"alice", "bob"}, "user list: %s" % sorted(users))
+    check(set(users) == {"alice", "bob", "owen"}, "user list: %s" % sorted(users))
+    check(users["owen"]["units"] == "U-IDC-01", "owen keeps his unit: %s" % users["owen"])
     check(users["bob"]["must_change"] == "yes" and users["alice"]["must_change"] == "no",
           "must_change follows how the password was set")
     check(users["bob"]["role_zh"] != "" and users["alice"]["disabled"] == "no", "list columns")
@@ -138,7 +146,7 @@ def body(ps):
               "user.password", "user.password_reset", "token.revoke", "auth.login",
               "auth.login_failed"):
         check(a in actions, "audited: %s" % a)
-    check(actions.count("user.create") == 2, "two users created, one audit record each")
+    check(actions.count("user.create") == 3, "three users created, one audit record each")
     v = ps.run("audit", "verify")
     check(v.returncode == 0 and "intact" in v.stdout, "audit verify: %r" % v.stdout)
 

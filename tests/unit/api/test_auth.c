@@ -21,6 +21,7 @@
 #include "audit/audit.h"
 #include "core/core.h"
 #include "policy/policy.h"
+#include "registry/bulk.h"
 #include "registry/registry.h"
 #include "store/store.h"
 
@@ -100,6 +101,25 @@ static void mkuser(struct fx *f, const char *name, enum ps_api_role role, const 
 	struct ps_diag d = {{0}};
 
 	OK(ps_api_user_create(f->st, f->a, "cli:root", name, PW, role, units, NULL, NULL, &d));
+}
+
+/* Two units in the registry, for unit owners. */
+static void add_units(struct fx *f)
+{
+	static const char yaml[] =
+		"panshi_registry: 1\n"
+		"operators:\n"
+		"  - {key: OP-1, name: 测试运营者, type: basic_telecom}\n"
+		"units:\n"
+		"  - {key: U-CORE-01, operator: OP-1, name: 核心网一, type: idc, level: 3}\n"
+		"  - {key: U-CORE-02, operator: OP-1, name: 核心网二, type: idc, level: 2}\n";
+	struct ps_reg_bulk b;
+	struct ps_reg_bulk_report rep;
+
+	OK(ps_reg_bulk_init(&b));
+	OK(ps_reg_bulk_parse_yaml(&b, "units.yaml", yaml, strlen(yaml)));
+	OK(ps_reg_bulk_apply(&f->r, &b, false, &rep));
+	ps_reg_bulk_release(&b);
 }
 
 static int login(struct fx *f, const char *name, const char *pw, const char *client,
@@ -513,6 +533,19 @@ static void test_audit(void **state)
 	OK(ps_api_user_set_disabled(f->st, f->a, "cli:root", "alice", true, &d));
 	OK(ps_api_user_set_disabled(f->st, f->a, "cli:root", "alice", false, &d));
 	OK(ps_api_user_set_password(f->st, f->a, "cli:root", "alice", "another password", &d));
+	/* a unit owner's units must be in the registry; a refusal changes nothing */
+	assert_int_equal(ps_api_user_set_role(f->st, f->a, "web:sec", "alice",
+					      PS_ROLE_UNIT_OWNER, "U-CORE-01,U-CORE-02", &d),
+			 PS_EINVAL);
+	assert_string_equal(d.msg, "units: no unit 'U-CORE-01' in the registry");
+	OK(ps_api_user_get(f->st, "alice", &row, &d));
+	assert_int_equal(row.role, PS_ROLE_ANALYST);
+	add_units(f);
+	assert_int_equal(ps_api_user_create(f->st, f->a, "cli:root", "dave", PW,
+					    PS_ROLE_UNIT_OWNER, "U-CORE-01,U-NOPE", NULL, NULL,
+					    &d), PS_EINVAL);
+	assert_string_equal(d.msg, "units: no unit 'U-NOPE' in the registry");
+	assert_int_equal(ps_api_user_get(f->st, "dave", &row, &d), PS_ENOENT);
 	OK(ps_api_user_set_role(f->st, f->a, "web:sec", "alice", PS_ROLE_UNIT_OWNER,
 				"U-CORE-01,U-CORE-02", &d));
 	OK(ps_api_user_get(f->st, "alice", &row, &d));
