@@ -352,6 +352,14 @@ static void test_admin(void **state)
 				 sys, &r), 0);
 	assert_int_equal(r.status, 400);
 	afx_resp_free(&r);
+	/* a unit the registry does not have is refused, naming it */
+	assert_int_equal(afx_req(f, "PUT", "/api/v1/users/carol/role",
+				 "{\"role\":\"unit_owner\",\"units\":[\"U-CORE-1\"]}", sec, &r),
+			 0);
+	assert_int_equal(r.status, 400);
+	assert_string_equal(afx_err_code(&r), "invalid_field");
+	assert_non_null(strstr(r.body, "no unit 'U-CORE-1' in the registry"));
+	afx_resp_free(&r);
 	assert_int_equal(afx_req(f, "PUT", "/api/v1/users/carol/role",
 				 "{\"role\":\"unit_owner\",\"units\":[\"U-CORE-01\"]}", sec, &r),
 			 0);
