@@ -17,6 +17,15 @@ const struct ps_cli_cmd *ps_cli_cmd_find(const char *noun, const char *verb,
 					 bool *noun_known);
 
 
+/*
+ * The store meta key that records a file as loaded: "<what>.sm3.<SM3 of its
+ * content in hex>", so the same file under any name is not stored twice
+ * (analyze: "capture", event import: "eve"). key needs 16 + strlen(what)
+ * + 64 bytes. PS_OK, or PS_EIO with a message naming the file.
+ */
+int ps_cli_file_key(const char *path, const char *what, char *key, size_t keylen,
+		    struct ps_diag *d);
+
 /* Redact the password of a PostgreSQL URL or conninfo into out. */
 void ps_cli_spec_redact(const char *spec, char *out, size_t outlen);
 

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Small helpers for commands: redacting secrets from store specs before
- * they are printed in status lines or error messages.
+ * they are printed in status lines or error messages, and the digest key
+ * that records a loaded file.
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -92,4 +95,38 @@ void ps_cli_spec_redact(const char *spec, char *out, size_t outlen)
 	} else {
 		redact_params(spec, true, out, outlen, &len);
 	}
+}
+
+int ps_cli_file_key(const char *path, const char *what, char *key, size_t keylen,
+		    struct ps_diag *d)
+{
+	struct ps_sm3_ctx ctx;
+	uint8_t buf[1 << 16], md[PS_SM3_LEN];
+	char hex[2 * PS_SM3_LEN + 1];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	int rc;
+
+	if (f == NULL) {
+		ps_diag_set(d, "cannot open '%s': %s", path, strerror(errno));
+		return PS_EIO;
+	}
+	rc = ps_sm3_init(&ctx);
+	while (rc == PS_OK && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		rc = ps_sm3_update(&ctx, buf, n);
+	if (rc == PS_OK && ferror(f)) {
+		ps_diag_set(d, "cannot read '%s': %s", path, strerror(errno));
+		rc = PS_EIO;
+	}
+	fclose(f);
+	if (rc == PS_OK)
+		rc = ps_sm3_final(&ctx, md);
+	ps_sm3_release(&ctx);
+	if (rc == PS_OK)
+		rc = ps_hex_encode(md, sizeof(md), hex, sizeof(hex));
+	if (rc == PS_OK)
+		snprintf(key, keylen, "%s.sm3.%s", what, hex);
+	else if (!d->msg[0])
+		ps_diag_set(d, "cannot hash '%s': %s", path, ps_strerror(rc));
+	return rc;
 }

@@ -344,44 +344,6 @@ static int engine_close(struct ps_cli *cli, const struct run_opts *o,
 }
 
 
-/*
- * The store key that records a capture as analysed: its SM3 digest, so the
- * same file (under any name) is not stored twice. PS_OK with key set.
- */
-static int capture_key(const char *path, char *key, size_t keylen,
-		       struct ps_diag *d)
-{
-	struct ps_sm3_ctx ctx;
-	uint8_t buf[1 << 16], md[PS_SM3_LEN];
-	char hex[2 * PS_SM3_LEN + 1];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-	int rc;
-
-	if (!f) {
-		ps_diag_set(d, "cannot open capture '%s': %s", path, strerror(errno));
-		return PS_EIO;
-	}
-	rc = ps_sm3_init(&ctx);
-	while (rc == PS_OK && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		rc = ps_sm3_update(&ctx, buf, n);
-	if (rc == PS_OK && ferror(f)) {
-		ps_diag_set(d, "cannot read capture '%s': %s", path, strerror(errno));
-		rc = PS_EIO;
-	}
-	fclose(f);
-	if (rc == PS_OK)
-		rc = ps_sm3_final(&ctx, md);
-	ps_sm3_release(&ctx);
-	if (rc == PS_OK)
-		rc = ps_hex_encode(md, sizeof(md), hex, sizeof(hex));
-	if (rc == PS_OK)
-		snprintf(key, keylen, "capture.sm3.%s", hex);
-	else if (!d->msg[0])
-		ps_diag_set(d, "cannot hash capture '%s': %s", path, ps_strerror(rc));
-	return rc;
-}
-
 static int analyze(struct ps_cli *cli, int argc, char **argv)
 {
 	struct run_opts o;
@@ -407,7 +369,7 @@ static int analyze(struct ps_cli *cli, int argc, char **argv)
 		n++;
 		d.msg[0] = '\0';
 		if (!o.no_store && !o.force) {
-			if (capture_key(argv[i], key, sizeof(key), &d) != PS_OK) {
+			if (ps_cli_file_key(argv[i], "capture", key, sizeof(key), &d) != PS_OK) {
 				ps_cli_error(cli, "%s", d.msg);
 				failed++;
 				continue;

@@ -428,15 +428,52 @@ static void import_free(struct import_state *s)
 	ps_free(s->linenos);
 }
 
+/*
+ * Whether file `path` was imported before (its SM3 digest is recorded in
+ * meta as "eve.sm3.<hex>"): 1 after saying so, 0 with *key set to record
+ * it once imported, -1 after an error naming the file.
+ */
+static int seen_before(struct ps_cli *cli, const char *path, char *key, size_t keylen)
+{
+	struct ps_diag d = {{0}};
+	char *when = NULL;
+
+	if (ps_cli_file_key(path, "eve", key, keylen, &d) != PS_OK) {
+		ps_cli_error(cli, "%s", d.msg);
+		return -1;
+	}
+	if (ps_store_meta_get(cli->store, key, &when) != PS_OK)
+		return 0;
+	fprintf(cli->err, "note: '%s' is already in the store (imported %s); --force "
+		"imports it again\n", path, when);
+	ps_free(when);
+	return 1;
+}
+
+static void record_imported(struct ps_cli *cli, const char *path, const char *key)
+{
+	char ts[PS_TIME_FMT_SIZE];
+
+	if (ps_time_fmt_iso8601(ps_time_now_us(), PS_TZ_SHANGHAI, PS_TIME_FMT_SEC, ts,
+				sizeof(ts)) != PS_OK ||
+	    ps_store_meta_set(cli->store, key, ts) != PS_OK)
+		ps_cli_warn(cli, "cannot record '%s' as imported", path);
+}
+
 static int event_import(struct ps_cli *cli, int argc, char **argv)
 {
 	struct import_state s = {.cli = cli};
 	const struct ps_store_settings *ss;
+	bool force = false;
 	int i = 1, failed = 0;
 
-	if (i + 1 < argc && strcmp(argv[i], "--sensor") == 0) {
-		s.sensor = argv[i + 1];
-		i += 2;
+	for (; i < argc; i++) {
+		if (i + 1 < argc && strcmp(argv[i], "--sensor") == 0)
+			s.sensor = argv[++i];
+		else if (strcmp(argv[i], "--force") == 0)
+			force = true;
+		else
+			break;
 	}
 	if (i >= argc)
 		return ps_cli_usage(cli, &ps_cmd_event_import);
@@ -449,17 +486,32 @@ static int event_import(struct ps_cli *cli, int argc, char **argv)
 		return PS_CLI_FAIL;
 	}
 	for (; i < argc; i++) {
-		FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
+		bool piped = strcmp(argv[i], "-") == 0;
+		char key[96] = "";
+		FILE *f;
+		int seen = 0, rc;
 
+		/* a file already imported (same content, any name) is skipped;
+		 * standard input cannot be recognised */
+		if (!piped && !force && (seen = seen_before(cli, argv[i], key, sizeof(key))) != 0) {
+			failed += seen < 0;
+			continue;
+		}
+		f = piped ? stdin : fopen(argv[i], "r");
 		s.path = argv[i];
 		if (f == NULL) {
 			ps_cli_error(cli, "cannot open '%s': %s", argv[i], strerror(errno));
 			failed++;
 			continue;
 		}
-		failed += import_file(&s, f) != PS_OK;
+		rc = import_file(&s, f);
+		failed += rc != PS_OK;
 		if (f != stdin)
 			fclose(f);
+		/* recorded once read to its end, bad lines and all: importing it
+		 * again would store its good lines twice */
+		if (rc == PS_OK && key[0] != '\0')
+			record_imported(cli, argv[i], key);
 	}
 	import_free(&s);
 	if (!cli->quiet)
@@ -535,7 +587,7 @@ const struct ps_cli_cmd ps_cmd_event_list = {
 	"list stored events, newest first", PS_MSG_CMD_EVENT_LIST};
 const struct ps_cli_cmd ps_cmd_event_import = {
 	"event", "import", event_import,
-	"panshi event import [--sensor NAME] FILE...|-",
+	"panshi event import [--sensor NAME] [--force] FILE...|-",
 	"import EVE JSON lines into the store", PS_MSG_CMD_EVENT_IMPORT};
 const struct ps_cli_cmd ps_cmd_event_purge = {
 	"event", "purge", event_purge, "panshi event purge [--before TIME] [--force]",

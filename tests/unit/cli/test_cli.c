@@ -212,6 +212,34 @@ static void test_event_import_list(void **state)
 	assert_int_equal(run("--db", db, "event", "import", "/nonexistent.jsonl",
 			     NULL), 1);
 	assert_non_null(strstr(err, "cannot open '/nonexistent.jsonl'"));
+	/* the same file again, under its name or another, is not stored twice */
+	{
+		char copy[700], line[4096];
+		FILE *in = fopen(sample, "r"), *o;
+
+		snprintf(copy, sizeof(copy), "%s/same-events.jsonl", tmpdir);
+		assert_non_null(in);
+		assert_non_null(o = fopen(copy, "w"));
+		while (fgets(line, sizeof(line), in) != NULL)
+			fputs(line, o);
+		fclose(in);
+		fclose(o);
+		assert_int_equal(run("--db", db, "event", "import", sample, copy, NULL), 0);
+		assert_non_null(strstr(out, "imported 0 events, 0 bad lines"));
+		assert_non_null(strstr(err, "sample-eve.jsonl' is already in the store (imported "));
+		assert_non_null(strstr(err, "same-events.jsonl' is already in the store"));
+		assert_non_null(strstr(err, "--force imports it again"));
+		assert_int_equal(run("--db", db, "event", "list", "--type", "alert",
+				     "--format", "json", NULL), 0);
+		j = json_loads(out, 0, &je);
+		assert_int_equal(json_array_size(j), 4);
+		json_decref(j);
+		/* --force stores it again, as asked */
+		assert_int_equal(run("--db", db, "event", "import", "--force", "--sensor", "s2",
+				     copy, NULL), 0);
+		assert_non_null(strstr(out, "imported 12 events, 0 bad lines"));
+		unlink(copy);
+	}
 }
 
 static void test_defaults_file_and_data_dir(void **state)
