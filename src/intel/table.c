@@ -430,8 +430,16 @@ size_t ps_intel_table_match_ip(const struct ps_intel_table *t, const struct ps_a
 {
 	size_t n = 0;
 
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
 	if (t == NULL || !t->frozen || a == NULL)
 		return 0;
+	if (family == PS_AF_INET6 && memcmp(a->b, mapped, sizeof(mapped)) == 0) {
+		struct ps_addr v4 = {{{0}}};
+
+		memcpy(v4.b, a->b + 12, 4);
+		return ps_intel_table_match_ip(t, &v4, PS_AF_INET, ids, max);
+	}
 	if (family == PS_AF_INET) {
 		uint32_t v = v4_slash24(a->b);
 

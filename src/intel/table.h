@@ -101,8 +101,9 @@ int ps_intel_table_freeze(struct ps_intel_table *t) PS_MUST_USE;
 /*
  * Exact addresses of the family, then every CIDR containing the address,
  * longest prefix first. `family` is PS_AF_INET (address in a->b[0..3]) or
- * PS_AF_INET6; IPv4-mapped IPv6 addresses must be turned into IPv4 by the
- * caller, as the table stores them as IPv4.
+ * PS_AF_INET6. An IPv4-mapped IPv6 address (::ffff:192.0.2.1, as a
+ * dual-stack socket or a NAT64-free proxy log reports IPv4 peers) matches
+ * as the IPv4 address it carries.
  */
 size_t ps_intel_table_match_ip(const struct ps_intel_table *t, const struct ps_addr *a,
 			       enum ps_af family, uint32_t *ids, size_t max);

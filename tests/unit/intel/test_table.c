@@ -155,8 +155,13 @@ static void test_exact_ip(void **state)
 	assert_string_equal(ip(t, "198.51.100.7"), "7");
 	/* the families are apart: 192.0.2.1 as 16 bytes is c000:201:: */
 	assert_string_equal(ip(t, "c000:201::"), "");
-	/* the caller turns IPv4-mapped into IPv4; match() does it for text */
-	assert_string_equal(ip(t, "::ffff:192.0.2.1"), "");
+	/* an IPv4-mapped IPv6 address matches as the IPv4 address it carries,
+	 * as bytes and as text; other embeddings do not */
+	assert_string_equal(ip(t, "::ffff:192.0.2.1"), "1");
+	assert_string_equal(ip(t, "::ffff:198.51.100.7"), "7");
+	assert_string_equal(ip(t, "::ffff:192.0.2.2"), "");
+	assert_string_equal(ip(t, "::192.0.2.1"), "");
+	assert_string_equal(ip(t, "64:ff9b::192.0.2.1"), "");
 	assert_string_equal(match(t, PS_IOC_IPV6, "::ffff:192.0.2.1"), "1");
 	assert_string_equal(match(t, PS_IOC_IPV4, "192.0.2.1"), "1");
 	assert_string_equal(match(t, PS_IOC_IPV4, "192.0.2.1x"), "");
@@ -182,6 +187,7 @@ static void test_nested_cidr(void **state)
 	assert_int_equal(ps_intel_table_freeze(t), PS_OK);
 	assert_string_equal(ip(t, "10.1.2.3"), "14,13,12,11,17,10,15");
 	assert_string_equal(ip(t, "10.1.2.4"), "12,11,17,10,15");
+	assert_string_equal(ip(t, "::ffff:10.1.2.4"), "12,11,17,10,15"); /* mapped: the same */
 	assert_string_equal(ip(t, "10.1.2.200"), "16,12,11,17,10,15");
 	assert_string_equal(ip(t, "10.1.2.255"), "16,12,11,17,10,15");
 	assert_string_equal(ip(t, "10.1.3.0"), "11,17,10,15");
