@@ -184,10 +184,16 @@ static void expect(const struct want *w, size_t got, const uint32_t *ids, const 
 
 static void want_ip(const struct ref *r, int af, const uint8_t *a, struct want *w)
 {
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	enum ps_ioc_type exact = af == AF_INET ? PS_IOC_IPV4 : PS_IOC_IPV6;
 	enum ps_ioc_type cidr = af == AF_INET ? PS_IOC_CIDR4 : PS_IOC_CIDR6;
 	size_t bytes = af == AF_INET ? 4 : 16, mid;
 
+	/* ::ffff:a.b.c.d is looked up as a.b.c.d */
+	if (af == AF_INET6 && memcmp(a, mapped, sizeof(mapped)) == 0) {
+		want_ip(r, AF_INET, a + 12, w);
+		return;
+	}
 	w->n = 0;
 	for (size_t i = 0; i < r->n; i++)
 		if (r->e[i].type == exact && memcmp(r->e[i].a, a, bytes) == 0)
