@@ -7,43 +7,31 @@
 #include <jansson.h>
 
 #include "core/core.h"
+#include "core/csv.h"
 #include "core/json.h"
-
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 if it is invalid. */
-static size_t utf8_seq(const unsigned char *p)
-{
-	size_t n = p[0] < 0x80 ? 1 : p[0] >= 0xc2 && p[0] <= 0xdf ? 2 :
-		   p[0] >= 0xe0 && p[0] <= 0xef ? 3 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
-
-	for (size_t i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((n == 3 && p[0] == 0xe0 && p[1] < 0xa0) ||  /* overlong */
-	    (n == 3 && p[0] == 0xed && p[1] >= 0xa0) || /* surrogate */
-	    (n == 4 && p[0] == 0xf0 && p[1] < 0x90) ||  /* overlong */
-	    (n == 4 && p[0] == 0xf4 && p[1] >= 0x90))   /* > U+10FFFF */
-		return 0;
-	return n;
-}
 
 json_t *ps_json_text(const char *s)
 {
 	json_t *j;
 	struct ps_buf b;
+	size_t len, at = 0, bad;
 
 	if (s == NULL)
 		return json_null();
 	if ((j = json_string(s)) != NULL)
 		return j;
-	ps_buf_init(&b, PS_MEM_CORE, 4 * strlen(s) + 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = utf8_seq(p);
-
-		if ((n ? ps_buf_add(&b, p, n) : ps_buf_addstr(&b, "\xef\xbf\xbd")) != PS_OK)
+	/* the valid runs as they are, U+FFFD for each byte of a bad sequence */
+	len = strlen(s);
+	ps_buf_init(&b, PS_MEM_CORE, 3 * len + 1);
+	while (at < len) {
+		if (ps_csv_utf8_valid(s + at, len - at, &bad))
+			bad = len - at;
+		if (ps_buf_add(&b, s + at, bad) != PS_OK ||
+		    (at + bad < len && ps_buf_addstr(&b, "\xef\xbf\xbd") != PS_OK))
 			break;
-		p += n ? n : 1;
+		at += bad + 1;
 	}
-	j = json_string(ps_buf_cstr(&b));
+	j = at >= len ? json_string(ps_buf_cstr(&b)) : NULL;
 	ps_buf_release(&b);
 	return j;
 }
