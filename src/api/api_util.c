@@ -294,15 +294,10 @@ unsigned ps_api_list_reply(struct ps_api_resp *rs, const struct ps_api_list *l,
 unsigned ps_api_query_time(struct ps_api_resp *rs, const char *k, const char *v,
 			   int64_t *us)
 {
-	struct ps_date dd;
-	bool date = ps_date_parse(v, strlen(v), &dd) == PS_OK;
+	int rc = !strcmp(k, "until") ? ps_time_parse_until(v, strlen(v), PS_TZ_SHANGHAI, us) :
+		 ps_time_parse_iso8601(v, strlen(v), PS_TZ_SHANGHAI, us);
 
-	if (date && ps_date_to_time_us(dd, PS_TZ_SHANGHAI, us) == PS_OK) {
-		if (!strcmp(k, "until"))
-			*us += PS_USEC_PER_DAY;
-		return 0;
-	}
-	if (!date && ps_time_parse_iso8601(v, strlen(v), PS_TZ_SHANGHAI, us) == PS_OK)
+	if (rc == PS_OK)
 		return 0;
 	return ps_api_error(rs, PS_API_INVALID_PARAMETER, "%s: '%s' is not a time "
 			    "(2026-11-20T09:30:00+08:00 or 2026-11-20)", k, v);

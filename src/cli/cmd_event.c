@@ -114,10 +114,14 @@ static void stream_end(struct stream *st)
 		fputs(st->rows ? "\n]\n" : "[]\n", st->out);
 }
 
+/* --since or --until (a bare date as the end of a range is the end of that day) */
 static int parse_time_opt(struct ps_cli *cli, const char *opt, const char *v,
 			  int64_t *out)
 {
-	if (ps_time_parse_iso8601(v, strlen(v), PS_TZ_SHANGHAI, out) != PS_OK) {
+	int rc = !strcmp(opt, "--until") ? ps_time_parse_until(v, strlen(v), PS_TZ_SHANGHAI, out) :
+		 ps_time_parse_iso8601(v, strlen(v), PS_TZ_SHANGHAI, out);
+
+	if (rc != PS_OK) {
 		ps_cli_error(cli, "%s: '%s' is not a valid date or ISO-8601 time", opt, v);
 		return PS_EINVAL;
 	}
@@ -146,7 +150,6 @@ static int list_opts(struct ps_cli *cli, int argc, char **argv,
 {
 	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		struct ps_date day;
 		int rc = PS_OK;
 
 		if (v == NULL)
@@ -159,12 +162,8 @@ static int list_opts(struct ps_cli *cli, int argc, char **argv,
 			f->sensor = v;
 		else if (strcmp(a, "--since") == 0)
 			rc = parse_time_opt(cli, a, v, &f->ts_from_us);
-		else if (strcmp(a, "--until") == 0) {
+		else if (strcmp(a, "--until") == 0)
 			rc = parse_time_opt(cli, a, v, &f->ts_to_us);
-			/* a bare date means up to the end of that day */
-			if (rc == PS_OK && ps_date_parse(v, strlen(v), &day) == PS_OK)
-				f->ts_to_us += PS_USEC_PER_DAY;
-		}
 		else if (strcmp(a, "--limit") == 0)
 			rc = parse_count(cli, a, v, &f->limit);
 		else if (strcmp(a, "--offset") == 0)

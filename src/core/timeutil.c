@@ -372,6 +372,16 @@ int ps_time_parse_iso8601(const char *s, size_t len, enum ps_tz deftz,
 	return PS_OK;
 }
 
+int ps_time_parse_until(const char *s, size_t len, enum ps_tz deftz, int64_t *us)
+{
+	struct ps_date d;
+	int rc = ps_time_parse_iso8601(s, len, deftz, us);
+
+	if (rc == PS_OK && ps_date_parse(s, len, &d) == PS_OK)
+		*us += PS_USEC_PER_DAY;
+	return rc;
+}
+
 /* ---- formatting ------------------------------------------------------- */
 
 static int fmt_fail(char *out, size_t outlen, int rc)

@@ -103,6 +103,13 @@ int ps_date_fmt(struct ps_date d, char *out, size_t outlen) PS_MUST_USE;
 int ps_time_parse_iso8601(const char *s, size_t len, enum ps_tz deftz,
 			  int64_t *us) PS_MUST_USE;
 /*
+ * The same for the end of a range ("--until", "?until="): a bare date is
+ * the end of that day (the next midnight), so "until 2026-11-20" includes
+ * the 20th; a time is that instant.
+ */
+int ps_time_parse_until(const char *s, size_t len, enum ps_tz deftz,
+			int64_t *us) PS_MUST_USE;
+/*
  * Write `us` as "2026-11-21T10:00:00.123456Z" (PS_TZ_UTC) or
  * "2026-11-21T18:00:00.123456+08:00" (PS_TZ_SHANGHAI) with the precision
  * chosen by `flags` (enum ps_time_fmt_flag; the fraction is truncated).

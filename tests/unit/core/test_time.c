@@ -284,6 +284,23 @@ static void fmt_is(int64_t us, enum ps_tz tz, unsigned flags, const char *want)
 	assert_string_equal(buf, want);
 }
 
+/* The end of a range: a bare date reaches the next midnight, a time is itself. */
+static void test_parse_until(void **state)
+{
+	int64_t start = 0, end = 0, at = 0, kept = 42;
+
+	(void)state;
+	assert_int_equal(ps_time_parse_iso8601("2026-11-20", 10, PS_TZ_SHANGHAI, &start), PS_OK);
+	assert_int_equal(ps_time_parse_until("2026-11-20", 10, PS_TZ_SHANGHAI, &end), PS_OK);
+	assert_int_equal(end - start, PS_USEC_PER_DAY);
+	assert_int_equal(ps_time_parse_until("2026-11-20T09:30:00+08:00", 25, PS_TZ_SHANGHAI,
+					     &at), PS_OK);
+	assert_int_equal(at, start + (9 * 3600 + 30 * 60) * PS_USEC_PER_SEC);
+	assert_int_equal(ps_time_parse_until("2026-11-31", 10, PS_TZ_SHANGHAI, &kept),
+			 PS_EINVAL);
+	assert_int_equal(kept, 42);
+}
+
 static void test_fmt(void **state)
 {
 	const int64_t t = INT64_C(1795255200123456);
@@ -561,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_parse_forms),
 		cmocka_unit_test(test_parse_timezones),
 		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_parse_until),
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_days),
 		cmocka_unit_test(test_add_days),
