@@ -425,16 +425,17 @@ int ps_intel_table_freeze(struct ps_intel_table *t)
 
 /* ---- matching ---- */
 
+/* The first 12 bytes of an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
+static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
 size_t ps_intel_table_match_ip(const struct ps_intel_table *t, const struct ps_addr *a,
 			       enum ps_af family, uint32_t *ids, size_t max)
 {
 	size_t n = 0;
 
-	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-
 	if (t == NULL || !t->frozen || a == NULL)
 		return 0;
-	if (family == PS_AF_INET6 && memcmp(a->b, mapped, sizeof(mapped)) == 0) {
+	if (family == PS_AF_INET6 && memcmp(a->b, v4_mapped, sizeof(v4_mapped)) == 0) {
 		struct ps_addr v4 = {{{0}}};
 
 		memcpy(v4.b, a->b + 12, 4);
@@ -660,11 +661,10 @@ size_t ps_intel_table_match_hash(const struct ps_intel_table *t, enum ps_ioc_typ
 	return ps_intel_table_match_digest(t, type, bin, fix_klen[type], ids, max);
 }
 
-/* An address in text; IPv4-mapped IPv6 becomes IPv4. */
+/* An address in text (match_ip turns IPv4-mapped IPv6 into IPv4). */
 static size_t match_ip_text(const struct ps_intel_table *t, const char *v, size_t len,
 			    uint32_t *ids, size_t max)
 {
-	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	char buf[INET6_ADDRSTRLEN];
 	struct ps_addr a = {0};
 
@@ -676,11 +676,6 @@ static size_t match_ip_text(const struct ps_intel_table *t, const char *v, size_
 		return ps_intel_table_match_ip(t, &a, PS_AF_INET, ids, max);
 	if (inet_pton(AF_INET6, buf, a.b) != 1)
 		return 0;
-	if (memcmp(a.b, mapped, sizeof(mapped)) == 0) {
-		memmove(a.b, a.b + 12, 4);
-		memset(a.b + 4, 0, 12);
-		return ps_intel_table_match_ip(t, &a, PS_AF_INET, ids, max);
-	}
 	return ps_intel_table_match_ip(t, &a, PS_AF_INET6, ids, max);
 }
 
