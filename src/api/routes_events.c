@@ -40,62 +40,74 @@ static json_t *event_json(const struct ps_event *ev)
 			 details_json(ev->json));
 }
 
-/* Whether `ev` is evidence of a vulnerability incident. */
-static int is_vuln_evidence(struct ps_store *st, const struct ps_event *ev, bool *out)
-{
-	struct ps_stmt *s = NULL;
-	int rc;
+#define WITHHOLD_CHUNK 50   /* events looked up per statement (one page) */
 
-	*out = false;
-	if (ev->event_type == NULL || strcmp(ev->event_type, "alert"))
-		return PS_OK;
-	rc = ps_store_prepare(st, "SELECT i.vuln FROM incident_events e JOIN incidents i "
-			      "ON i.id = e.incident_id WHERE e.event_id = ?", &s);
-	if (rc == PS_OK)
-		rc = ps_store_stmt_bind_int64(s, 1, ev->id);
-	if (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_OK)
-		*out = ps_store_stmt_column_int64(s, 0) != 0;
-	ps_store_stmt_finalize(s);
-	return rc == PS_OK || rc == PS_EOF ? PS_OK : rc;
+/* Event `id` of `items` (objects with "id"), or NULL. */
+static json_t *item_by_id(json_t *items, size_t from, size_t to, int64_t id)
+{
+	for (size_t i = from; i < to; i++) {
+		json_t *o = json_array_get(items, i);
+
+		if (json_integer_value(json_object_get(o, "id")) == id)
+			return o;
+	}
+	return NULL;
 }
 
-/* The event as JSON; the evidence of a vulnerability incident loses its
- * addresses and details for roles without vuln.details, as the incident
- * does. */
-static int event_out(struct ps_api_req *rq, const struct ps_event *ev, json_t **out)
+/*
+ * For roles without vuln.details: the events of `items` that are evidence
+ * of a vulnerability incident lose their addresses and details, as the
+ * incident does. One statement per WITHHOLD_CHUNK events, its unused
+ * places bound to 0 (no event has that id), so a page costs one query.
+ */
+static int withhold_vuln(struct ps_store *st, json_t *items)
 {
-	bool vuln = false;
+	char sql[128 + 3 * WITHHOLD_CHUNK];
+	size_t n = json_array_size(items), len;
 	int rc = PS_OK;
 
-	if (rq->user == NULL || !ps_api_role_has(rq->user->role, PS_PERM_VULN_DETAILS))
-		rc = is_vuln_evidence(rq->th->st, ev, &vuln);
-	if (rc != PS_OK)
-		return rc;
-	if ((*out = event_json(ev)) == NULL)
-		return PS_ENOMEM;
-	if (vuln) {
-		json_object_set_new(*out, "src_ip", json_string(PS_REPORT_WITHHELD_ZH));
-		json_object_set_new(*out, "dest_ip", json_string(PS_REPORT_WITHHELD_ZH));
-		json_object_set_new(*out, "details", json_pack("{s:s}", "withheld",
-							       PS_REPORT_WITHHELD_ZH));
+	len = (size_t)snprintf(sql, sizeof(sql), "SELECT e.event_id FROM incident_events e "
+			       "JOIN incidents i ON i.id = e.incident_id WHERE i.vuln <> 0 "
+			       "AND e.event_id IN (?");
+	for (int k = 1; k < WITHHOLD_CHUNK; k++)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ",?");
+	(void)snprintf(sql + len, sizeof(sql) - len, ")");
+	for (size_t from = 0; rc == PS_OK && from < n; from += WITHHOLD_CHUNK) {
+		size_t to = from + WITHHOLD_CHUNK < n ? from + WITHHOLD_CHUNK : n;
+		struct ps_stmt *s = NULL;
+		json_t *o;
+
+		rc = ps_store_prepare(st, sql, &s);
+		for (size_t k = 0; rc == PS_OK && k < WITHHOLD_CHUNK; k++)
+			rc = ps_store_stmt_bind_int64(s, (int)k + 1, from + k < to ?
+				json_integer_value(json_object_get(json_array_get(items, from + k),
+								   "id")) : 0);
+		while (rc == PS_OK && (rc = ps_store_stmt_step(s)) == PS_OK) {
+			o = item_by_id(items, from, to, ps_store_stmt_column_int64(s, 0));
+			if (o == NULL)
+				continue;
+			json_object_set_new(o, "src_ip", json_string(PS_REPORT_WITHHELD_ZH));
+			json_object_set_new(o, "dest_ip", json_string(PS_REPORT_WITHHELD_ZH));
+			json_object_set_new(o, "details", json_pack("{s:s}", "withheld",
+								    PS_REPORT_WITHHELD_ZH));
+		}
+		if (rc == PS_EOF)
+			rc = PS_OK;
+		ps_store_stmt_finalize(s);
 	}
-	return PS_OK;
+	return rc;
 }
 
-struct add_ctx {
-	struct ps_api_req *rq;
-	json_t *items;
-};
+static bool may_see_vuln(const struct ps_api_req *rq)
+{
+	return rq->user != NULL && ps_api_role_has(rq->user->role, PS_PERM_VULN_DETAILS);
+}
 
 static int add_event(void *arg, const struct ps_event *ev)
 {
-	struct add_ctx *a = arg;
-	json_t *o = NULL;
-	int rc = event_out(a->rq, ev, &o);
+	json_t *o = event_json(ev);
 
-	if (rc != PS_OK)
-		return rc;
-	return json_array_append_new(a->items, o) == 0 ? 0 : PS_ENOMEM;
+	return o && json_array_append_new(arg, o) == 0 ? 0 : PS_ENOMEM;
 }
 
 /* Fill the store's filter from the list's filters. 0 or the 400 status. */
@@ -136,7 +148,6 @@ static unsigned events_filter(struct ps_api_resp *rs, const struct ps_api_list *
 static unsigned list_events(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
 	struct ps_event_filter f = {0};
-	struct add_ctx ac;
 	struct ps_api_list l;
 	struct ps_diag d = {{0}};
 	json_t *items;
@@ -150,11 +161,11 @@ static unsigned list_events(struct ps_api_req *rq, struct ps_api_resp *rs)
 		return st;
 	if ((items = json_array()) == NULL)
 		return ps_api_json(rs, 200, NULL);
-	ac.rq = rq;
-	ac.items = items;
 	rc = ps_store_event_count(rq->th->st, &f, &total);
 	if (rc == PS_OK)
-		rc = ps_store_event_query(rq->th->st, &f, add_event, &ac);
+		rc = ps_store_event_query(rq->th->st, &f, add_event, items);
+	if (rc == PS_OK && !may_see_vuln(rq))
+		rc = withhold_vuln(rq->th->st, items);
 	if (rc != PS_OK) {
 		json_decref(items);
 		ps_diag_set(&d, "cannot read events: %s", ps_store_errmsg(rq->th->st));
@@ -167,7 +178,7 @@ static unsigned get_event(struct ps_api_req *rq, struct ps_api_resp *rs)
 {
 	struct ps_event ev = {0};
 	struct ps_stmt *s = NULL;
-	json_t *o = NULL;
+	json_t *one = NULL;
 	struct ps_diag d = {{0}};
 	const char *p = rq->nparam ? rq->param[0] : "";
 	char *end;
@@ -200,8 +211,15 @@ static unsigned get_event(struct ps_api_req *rq, struct ps_api_resp *rs)
 		ev.app_proto = ps_store_stmt_column_text(s, 10);
 		ev.flow_id = ps_store_stmt_column_int64(s, 11);
 		ev.json = ps_store_stmt_column_text(s, 12);
-		rc = event_out(rq, &ev, &o);
-		st = rc == PS_OK ? ps_api_json(rs, 200, o) : ps_api_error_rc(rs, rc, &d);
+		if ((one = json_array()) == NULL || json_array_append_new(one, event_json(&ev)) != 0)
+			rc = PS_ENOMEM;
+		else if (!may_see_vuln(rq))
+			rc = withhold_vuln(rq->th->st, one);
+		if (rc == PS_OK)
+			st = ps_api_json(rs, 200, json_incref(json_array_get(one, 0)));
+		else
+			st = ps_api_error_rc(rs, rc, &d);
+		json_decref(one);
 	} else if (rc == PS_EOF) {
 		st = ps_api_error(rs, PS_API_NOT_FOUND, "no event %lld", id);
 	} else {

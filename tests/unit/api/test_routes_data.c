@@ -478,6 +478,32 @@ static void test_vuln_withheld(void **state)
 	afx_resp_free(&r);
 	r = call(f, "GET", "/api/v1/events?event_type=alert", s.analyst, NULL);
 	assert_non_null(strstr(r.body, "CVE-2026-0001"));
+	{
+		/* and one by one: the exploit's event itself */
+		char epath[64];
+		size_t i;
+		json_t *it;
+		int64_t vid = 0;
+
+		json_array_foreach(json_object_get(r.json, "items"), i, it) {
+			const char *src = json_string_value(json_object_get(it, "src_ip"));
+			const char *dst = json_string_value(json_object_get(it, "dest_ip"));
+
+			if (vid == 0 && ((src && !strcmp(src, "10.0.0.57")) ||
+					 (dst && !strcmp(dst, "10.0.0.57"))))
+				vid = json_integer_value(json_object_get(it, "id"));
+		}
+		assert_true(vid > 0);
+		afx_resp_free(&r);
+		snprintf(epath, sizeof(epath), "/api/v1/events/%lld", (long long)vid);
+		r = call(f, "GET", epath, reg, NULL);
+		assert_int_equal(r.status, 200);
+		assert_string_equal(json_string_value(json_object_get(r.json, "src_ip")), WITHHELD);
+		assert_null(strstr(r.body, "CVE-2026-0001"));
+		afx_resp_free(&r);
+		r = call(f, "GET", epath, s.analyst, NULL);
+		assert_non_null(strstr(r.body, "10.0.0.57"));
+	}
 	afx_resp_free(&r);
 	/* a read-only role may not move incidents at all */
 	move(f, reg, s.vuln, "transitions", "{\"to\":\"triaged\"}", 403, NULL);
