@@ -207,6 +207,11 @@ struct ps_api_resp {
 
 /* The value of query parameter `k`, or NULL. */
 const char *ps_api_query(const struct ps_api_req *rq, const char *k);
+/* Whether the request's user holds `perm` (false without a user). */
+bool ps_api_may(const struct ps_api_req *rq, enum ps_api_perm perm);
+/* The registry name of record `key` of kind `kind` ("unit", "asset") as
+ * JSON, or JSON null (no key, no such record, no registry). */
+struct json_t *ps_api_reg_name(struct ps_api_req *rq, const char *kind, const char *key);
 
 /* Set an error response: status from the code, message formatted. Returns
  * the code's HTTP status so handlers can `return ps_api_error(...)`. */

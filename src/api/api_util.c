@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "core/core.h"
+#include "registry/registry.h"
 
 static const struct {
 	const char *code;
@@ -52,6 +53,25 @@ const char *ps_api_method_name(enum ps_api_method m)
 	};
 
 	return (unsigned)m < PS_API_METHOD__COUNT ? names[m] : "?";
+}
+
+bool ps_api_may(const struct ps_api_req *rq, enum ps_api_perm perm)
+{
+	return rq->user != NULL && ps_api_role_has(rq->user->role, perm);
+}
+
+json_t *ps_api_reg_name(struct ps_api_req *rq, const char *kind, const char *key)
+{
+	const struct ps_reg_kind *k = ps_reg_kind_find(kind);
+	struct ps_reg_record *rec = NULL;
+	json_t *j;
+
+	if (key == NULL || k == NULL || rq->th->reg == NULL ||
+	    ps_reg_get(rq->th->reg, k, key, &rec) != PS_OK)
+		return json_null();
+	j = ps_json_text(ps_reg_record_get(rec, "name"));
+	ps_reg_record_free(rec);
+	return j;
 }
 
 const char *ps_api_query(const struct ps_api_req *rq, const char *k)

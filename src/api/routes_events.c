@@ -98,11 +98,6 @@ static int withhold_vuln(struct ps_store *st, json_t *items)
 	return rc;
 }
 
-static bool may_see_vuln(const struct ps_api_req *rq)
-{
-	return rq->user != NULL && ps_api_role_has(rq->user->role, PS_PERM_VULN_DETAILS);
-}
-
 static int add_event(void *arg, const struct ps_event *ev)
 {
 	json_t *o = event_json(ev);
@@ -164,7 +159,7 @@ static unsigned list_events(struct ps_api_req *rq, struct ps_api_resp *rs)
 	rc = ps_store_event_count(rq->th->st, &f, &total);
 	if (rc == PS_OK)
 		rc = ps_store_event_query(rq->th->st, &f, add_event, items);
-	if (rc == PS_OK && !may_see_vuln(rq))
+	if (rc == PS_OK && !ps_api_may(rq, PS_PERM_VULN_DETAILS))
 		rc = withhold_vuln(rq->th->st, items);
 	if (rc != PS_OK) {
 		json_decref(items);
@@ -213,7 +208,7 @@ static unsigned get_event(struct ps_api_req *rq, struct ps_api_resp *rs)
 		ev.json = ps_store_stmt_column_text(s, 12);
 		if ((one = json_array()) == NULL || json_array_append_new(one, event_json(&ev)) != 0)
 			rc = PS_ENOMEM;
-		else if (!may_see_vuln(rq))
+		else if (!ps_api_may(rq, PS_PERM_VULN_DETAILS))
 			rc = withhold_vuln(rq->th->st, one);
 		if (rc == PS_OK)
 			st = ps_api_json(rs, 200, json_incref(json_array_get(one, 0)));

@@ -59,26 +59,6 @@ static bool scope_has(const struct scope *sc, const char *unit)
 	return false;
 }
 
-static bool may_see_vuln(const struct ps_api_req *rq)
-{
-	return rq->user != NULL && ps_api_role_has(rq->user->role, PS_PERM_VULN_DETAILS);
-}
-
-/* The unit's registry name, or NULL. */
-static json_t *unit_name(struct ps_api_req *rq, const char *unit)
-{
-	const struct ps_reg_kind *k = ps_reg_kind_find("unit");
-	struct ps_reg_record *rec = NULL;
-	json_t *j;
-
-	if (unit == NULL || k == NULL || rq->th->reg == NULL ||
-	    ps_reg_get(rq->th->reg, k, unit, &rec) != PS_OK)
-		return json_null();
-	j = ps_json_text(ps_reg_record_get(rec, "name"));
-	ps_reg_record_free(rec);
-	return j;
-}
-
 /* Unit names already looked up for one list (a page names few units). */
 struct names {
 	char key[16][64];
@@ -91,11 +71,11 @@ static json_t *unit_name_cached(struct ps_api_req *rq, struct names *nc, const c
 	json_t *j;
 
 	if (nc == NULL || unit == NULL || strlen(unit) >= sizeof(nc->key[0]))
-		return unit_name(rq, unit);
+		return ps_api_reg_name(rq, "unit", unit);
 	for (size_t i = 0; i < nc->n; i++)
 		if (!strcmp(nc->key[i], unit))
 			return json_incref(nc->name[i]);
-	j = unit_name(rq, unit);
+	j = ps_api_reg_name(rq, "unit", unit);
 	if (j != NULL && nc->n < PS_ARRAY_LEN(nc->name)) {
 		(void)snprintf(nc->key[nc->n], sizeof(nc->key[0]), "%s", unit);
 		nc->name[nc->n++] = json_incref(j);
@@ -125,7 +105,7 @@ static json_t *item_json(struct ps_api_req *rq, const struct ps_case *c, bool ov
 	json_object_set_new(o, "level_zh", json_string(ps_inc_level_zh(c->level)));
 	json_object_set_new(o, "unit_name", unit_name_cached(rq, nc, c->unit));
 	json_object_set_new(o, "overdue", json_boolean(overdue));
-	if (c->vuln && !may_see_vuln(rq))
+	if (c->vuln && !ps_api_may(rq, PS_PERM_VULN_DETAILS))
 		for (size_t i = 0; i < PS_ARRAY_LEN(hidden); i++)
 			json_object_set_new(o, hidden[i], json_string(PS_REPORT_WITHHELD_ZH));
 	return o;
@@ -333,7 +313,7 @@ static unsigned detail(struct ps_api_req *rq, struct ps_api_resp *rs,
 		       const struct ps_case *c, unsigned status)
 {
 	struct ps_case_clocks cs;
-	struct ev_ctx e = {rq, NULL, c->vuln && !may_see_vuln(rq)};
+	struct ev_ctx e = {rq, NULL, c->vuln && !ps_api_may(rq, PS_PERM_VULN_DETAILS)};
 	struct ps_diag d = {{0}};
 	json_t *o = NULL, *hist = NULL;
 	int rc = ps_case_clocks_get(rq->th->cx, c, rq->now, &cs, &d);

@@ -188,7 +188,7 @@ static unsigned run_report(struct ps_api_req *rq, struct ps_api_resp *rs,
 	if ((st = take_query(rq, rs, &a, &format, &vuln)) || (st = pick_format(rs, &a, format)) ||
 	    (st = subject(rq, rs, &a)))
 		return st;
-	if (vuln && (rq->user == NULL || !ps_api_role_has(rq->user->role, PS_PERM_VULN_DETAILS)))
+	if (vuln && !ps_api_may(rq, PS_PERM_VULN_DETAILS))
 		return ps_api_error(rs, PS_API_FORBIDDEN, "vulnerability details need the "
 				    "permission '%s'", ps_api_perm_name(PS_PERM_VULN_DETAILS));
 	a.o.include_vuln = vuln;

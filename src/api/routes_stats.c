@@ -247,20 +247,6 @@ struct group {
 	json_t *arr;
 };
 
-static json_t *reg_name(struct ov *o, const char *kind, const char *key)
-{
-	const struct ps_reg_kind *k = ps_reg_kind_find(kind);
-	struct ps_reg_record *rec = NULL;
-	json_t *j;
-
-	if (key == NULL || k == NULL || o->rq->th->reg == NULL ||
-	    ps_reg_get(o->rq->th->reg, k, key, &rec) != PS_OK)
-		return json_null();
-	j = ps_json_text(ps_reg_record_get(rec, "name"));
-	ps_reg_record_free(rec);
-	return j;
-}
-
 /* Add n to the entry `key` (merging withheld rows), creating it. */
 static int group_bump(struct group *g, const char *key, json_t *label, int64_t n)
 {
@@ -299,12 +285,12 @@ static int row_group(struct ov *o, struct ps_stmt *s, void *arg)
 	if (key == NULL || !*key)
 		return PS_OK;
 	if (!strcmp(g->kind, "unit"))
-		return group_bump(g, key, reg_name(o, "unit", key), n);
+		return group_bump(g, key, ps_api_reg_name(o->rq, "unit", key), n);
 	if (vuln && o->withhold)
 		key = PS_REPORT_WITHHELD_ZH;
 	if (!strcmp(g->kind, "asset"))
 		return group_bump(g, key, vuln && o->withhold ? json_null() :
-				  reg_name(o, "asset", key), n);
+				  ps_api_reg_name(o->rq, "asset", key), n);
 	return group_bump(g, key, NULL, n);
 }
 
@@ -446,8 +432,7 @@ static unsigned get_overview(struct ps_api_req *rq, struct ps_api_resp *rs)
 	o.rs = rs;
 	if ((st = overview_range(rq, rs, &o)))
 		return st;
-	o.withhold = rq->user == NULL ||
-		     !ps_api_role_has(rq->user->role, PS_PERM_VULN_DETAILS);
+	o.withhold = !ps_api_may(rq, PS_PERM_VULN_DETAILS);
 	ov_scope(&o);
 	if ((o.root = json_object()) == NULL)
 		return ps_api_json(rs, 200, NULL);
