@@ -342,7 +342,7 @@ struct import_task {
 	struct ps_intel_import_opts o;
 	char *source, *map, *family, *tags;
 	char name[128];
-	char location[300];  /* "upload:feed.csv by api:alice", not the temporary path */
+	char location[300];  /* "upload:feed.csv by token:alice", not the temporary path */
 	char dir[256];
 	char path[400];
 };
@@ -776,9 +776,8 @@ const struct ps_api_route ps_api_routes_intel[] = {
 	 "category, live, producer)", NULL, NULL, false,
 	 "format,tlp_max,type,source,category,live,producer"},
 	{PS_API_POST, PREFIX "intel/imports", PS_PERM_INTEL_WRITE, import_post, "intel",
-	 "import the uploaded file in the background (query: source, name, format, type, "
-	 "category, severity, confidence, tlp, shareable, subdomains, ttl_s, refresh_s, map, "
-	 "family, tags)", NULL, "@raw", true,
+	 "import the uploaded file in the background, with the options of `panshi intel "
+	 "import` as query parameters", NULL, "@raw", true,
 	 "source,name,format,type,category,severity,confidence,tlp,shareable,subdomains,"
 	 "ttl_s,refresh_s,map,family,tags"},
 	{PS_API_GET, PREFIX "intel/imports/{id}", PS_PERM_INTEL_READ, import_get, "intel",

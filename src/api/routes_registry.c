@@ -683,8 +683,8 @@ const struct ps_api_route ps_api_routes_registry[] = {
 	KIND_ROWS("assets", "assets"),
 	KIND_ROWS("persons", "people"),
 	{PS_API_GET, PREFIX "calendar", PS_PERM_REGISTRY_READ, calendar, "registry",
-	 "the compliance calendar as of a date (as_of, status, unit, operator, mode, rule, "
-	 "upcoming_days), as `panshi calendar --format json`", NULL, NULL, false,
+	 "the compliance calendar as of a date, as `panshi calendar --format json`", NULL,
+	 NULL, false,
 	 "as_of,status,unit,operator,mode,rule,upcoming_days"},
 	{0},
 };

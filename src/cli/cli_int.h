@@ -16,7 +16,6 @@
 const struct ps_cli_cmd *ps_cli_cmd_find(const char *noun, const char *verb,
 					 bool *noun_known);
 
-
 /*
  * The store meta key that records a file as loaded: "<what>.sm3.<SM3 of its
  * content in hex>", so the same file under any name is not stored twice

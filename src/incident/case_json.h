@@ -15,7 +15,6 @@
 
 struct json_t;
 
-
 /* ISO 8601 in Asia/Shanghai to the second ("2026-11-20T09:30:00+08:00"),
  * or JSON null for us <= 0. New reference. */
 struct json_t *ps_case_json_time(int64_t us);

@@ -16,7 +16,6 @@
 
 struct json_t;
 
-
 /* {"key": .., <field>: value or null, ...} in the kind's field order.
  * New reference or NULL (out of memory). */
 struct json_t *ps_reg_record_to_json(const struct ps_reg_record *rec);
