@@ -151,6 +151,10 @@ async function intelImport(page) {
   const st = await page.waitForSelector('[data-test=import-state][data-state=done], [data-test=import-state][data-state=failed]')
   check((await st.getAttribute('data-state')) === 'done', `the import is done: ${await page.textContent('.progress-wrap')}`)
   check((await page.getAttribute('[data-test=import-progress]', 'value')) === '100', 'the progress bar is full')
+  // the server chose the format from the file's name and records where it came from
+  const src = JSON.parse(panshi('intel', 'sources', '--format', 'json')).find((x) => x.name === 'console-test')
+  check(src && src.format === 'csv' && src.imported === '2' && /^upload:console-iocs\.csv by web:/.test(src.location),
+    `the source records a CSV upload: ${JSON.stringify(src)}`)
 }
 
 async function run(page, base) {
