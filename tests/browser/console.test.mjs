@@ -234,6 +234,10 @@ async function run(page, base) {
     const err = await page.$$eval('.error', (es) => es.map((e) => e.textContent).join(' | '))
     check(!err, `no error shown on ${root}: ${err}`)
     if (root === 'intel') await intelImport(page)
+    if (root === 'events') {
+      const rows = await page.$$('[data-test=events] tbody tr.clickable')
+      check(rows.length > 0, 'the event search lists the imported events')
+    }
   }
   await page.click('[data-test="nav-registry"]')
   await page.waitForSelector('[data-test=registry] tbody tr')

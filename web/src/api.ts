@@ -2,7 +2,7 @@
 // The console's client of the REST API under /api/v1 and the logged-in
 // user. The CSRF token lives only in memory and goes with every write;
 // the session cookie is HttpOnly and never touched here.
-import { reactive } from 'vue'
+import { reactive, ref, type Ref } from 'vue'
 
 export const BASE = '/api/v1'
 
@@ -135,6 +135,24 @@ function marked(): boolean {
   } catch {
     return true
   }
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>
+
+// A filtered list with paging: `load(offset)` reads the page of `path` with
+// the current `filters`; a failure goes to `error` and keeps the last page.
+export function usePagedList<T>(path: string, filters: Query, limit: number) {
+  const list: Ref<ListReply<T> | null> = ref(null)
+  const error = ref('')
+  async function load(offset = 0): Promise<void> {
+    try {
+      list.value = await get<ListReply<T>>(path, { ...filters, limit, offset })
+      error.value = ''
+    } catch (e) {
+      error.value = errText(e)
+    }
+  }
+  return { list, error, load }
 }
 
 export async function loadMe(): Promise<Me | null> {
